@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Workers;
+
+namespace RenderQueue.Core.Api;
+
+/// <summary>The reply to <c>POST /api/v1/workers/register</c>: the worker's id and the timings to keep.</summary>
+public sealed record RegisterWorkerResponse(WorkerInfo Worker, TimeSpan LeaseDuration, TimeSpan HeartbeatInterval);
+
+/// <summary>The reply to a heartbeat.</summary>
+public sealed record HeartbeatResponse(bool DrainRequested);
+
+/// <summary>The body of <c>POST /api/v1/leases</c>: a long-poll for up to <c>max_jobs</c> jobs.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LeaseJobsRequest
+{
+    public string? WorkerId { get; init; }
+
+    /// <summary>Default 1.</summary>
+    public int MaxJobs { get; init; } = 1;
+
+    /// <summary>Seconds to wait for a job when none is ready, at most 30. Default 0: answer at once.</summary>
+    public TimeSpan Wait { get; init; }
+
+    /// <summary>Free VRAM now, in MiB, when it changed since the last heartbeat.</summary>
+    public long? FreeVramMb { get; init; }
+}
+
+/// <summary>The reply to a lease: the jobs (possibly none) and how long their leases last.</summary>
+public sealed record LeaseJobsResponse(IReadOnlyList<Job> Jobs, TimeSpan LeaseDuration);
+
+/// <summary>The body of <c>POST /api/v1/leases/{job_id}/renew</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RenewLeaseRequest(int Attempt, JobProgress? Progress = null);
+
+/// <summary>The reply to a renew: the new expiry and whether to stop because the job was canceled.</summary>
+public sealed record RenewLeaseResponse(DateTimeOffset LeaseExpiresAt, bool CancelRequested);
+
+/// <summary>The body of <c>POST /api/v1/leases/{job_id}/complete</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CompleteLeaseRequest(int Attempt, JsonElement? Result = null);
+
+/// <summary>The body of <c>POST /api/v1/leases/{job_id}/fail</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record FailLeaseRequest(int Attempt, JobError? Error, bool Retryable = true);
+
+/// <summary>The body of <c>POST /api/v1/leases/{job_id}/release</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ReleaseLeaseRequest(int Attempt, string? Reason = null);

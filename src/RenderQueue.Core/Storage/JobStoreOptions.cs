@@ -1,0 +1,22 @@
+using RenderQueue.Core.Jobs;
+
+namespace RenderQueue.Core.Storage;
+
+/// <summary>Behaviour every store shares; each backend's options carry one of these.</summary>
+public sealed record JobStoreOptions
+{
+    /// <summary>Backoff between retryable failures.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>A worker with no heartbeat for this long is offline. Default 60 s.</summary>
+    public TimeSpan WorkerTtl { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Candidates a lease examines for requirements before giving up. Default 1,000.</summary>
+    public int LeaseScanLimit { get; init; } = 1_000;
+
+    /// <summary>Queue positions are counted exactly up to this many jobs ahead. Default 100,000.</summary>
+    public int PositionCountLimit { get; init; } = 100_000;
+
+    /// <summary>Per-minute activity older than this is dropped. Default 24 h.</summary>
+    public TimeSpan ActivityRetention { get; init; } = TimeSpan.FromHours(24);
+}
