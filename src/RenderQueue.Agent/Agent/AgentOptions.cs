@@ -47,6 +47,9 @@ public sealed class AgentOptions
     /// <summary>Longest wait between calls to an unreachable server. Default 30 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one call to the server (register, heartbeat, renew, complete, fail) may take. Default 30 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the model lists of the backends are read again and sent with a heartbeat. Default 5 min.</summary>
     public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -61,6 +64,7 @@ public sealed class AgentOptions
         if (DrainGrace < TimeSpan.Zero) yield return "Worker:DrainGrace cannot be negative.";
         if (ProgressInterval < TimeSpan.Zero) yield return "Worker:ProgressInterval cannot be negative.";
         if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay) yield return "Worker:RetryDelay must be positive and at most Worker:MaxRetryDelay.";
+        if (CallTimeout <= TimeSpan.Zero) yield return "Worker:CallTimeout must be positive.";
         if (ModelRefreshInterval <= TimeSpan.Zero) yield return "Worker:ModelRefreshInterval must be positive.";
         foreach (var (key, names) in new[] { ("Types", Types), ("Labels", Labels), ("Queues", Queues) })
         {

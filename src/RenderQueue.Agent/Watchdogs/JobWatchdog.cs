@@ -52,6 +52,8 @@ public sealed class JobWatchdog : IDisposable
 
     private void Trip(WatchdogVerdict verdict)
     {
+        // Stopped for another reason first (cancel, lease lost, drain): that reason stands.
+        if (_cancel.IsCancellationRequested) return;
         if (Interlocked.CompareExchange(ref _verdict, (int)verdict, (int)WatchdogVerdict.None) != (int)WatchdogVerdict.None) return;
         try
         {

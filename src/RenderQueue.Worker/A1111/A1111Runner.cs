@@ -197,8 +197,9 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
     private JobFailedException Unreachable(A1111Http backend, Exception e, bool timedOut)
     {
         if (timedOut) return JobFailedException.Other($"A1111 {backend.BaseAddress} did not answer within {_options.RequestTimeout}.", innerException: e);
-        // The connection broke after the request was sent: A1111 died or restarted mid-render.
-        return e is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }
+        // Refused or unresolvable: A1111 is not running, the request never started. Anything else broke the
+        // connection after the request was sent: A1111 died or restarted mid-render.
+        return e is HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) }
             ? JobFailedException.Lost($"A1111 {backend.BaseAddress} closed the connection mid-request (restarted or crashed): {e.Message}", e)
             : JobFailedException.Other($"A1111 {backend.BaseAddress} could not be reached: {e.Message}", innerException: e);
     }

@@ -23,6 +23,7 @@ internal sealed partial class ComfyUIConnection : IAsyncDisposable
     private readonly Lock _gate = new();
     private TaskCompletionSource<string> _connected = NewConnectedSource();
     private Task? _loop;
+    private int _disposed;
 
     public ComfyUIConnection(Uri baseUrl, ComfyUIOptions options, TimeProvider time, ILogger logger)
     {
@@ -149,6 +150,7 @@ internal sealed partial class ComfyUIConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync();
         if (_loop is not null) await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();

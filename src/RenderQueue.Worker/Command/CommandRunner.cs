@@ -22,16 +22,17 @@ internal sealed partial class CommandRunner : IJobRunner
 
     private readonly CommandOptions _options;
     private readonly ILogger<CommandRunner> _logger;
-    private readonly Dictionary<string, (CommandDefinition Definition, CommandTemplate Template, Regex? Progress)> _commands;
+    private readonly Dictionary<string, Lazy<(CommandDefinition Definition, CommandTemplate Template, Regex? Progress)>> _commands;
 
     public CommandRunner(IOptions<CommandOptions> options, ILogger<CommandRunner> logger)
     {
         _options = options.Value;
         _logger = logger;
+        // Parsed on first use: a broken template is reported by the start-up validation, not by this constructor.
         _commands = _options.Commands.ToDictionary(
             c => c.Key,
-            c => (c.Value, CommandTemplate.Parse(c.Value.Template), c.Value.ProgressPattern is { Length: > 0 } p
-                ? new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null),
+            c => new Lazy<(CommandDefinition, CommandTemplate, Regex?)>(() => (c.Value, CommandTemplate.Parse(c.Value.Template),
+                c.Value.ProgressPattern is { Length: > 0 } p ? new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null)),
             StringComparer.Ordinal);
     }
 
@@ -42,8 +43,9 @@ internal sealed partial class CommandRunner : IJobRunner
         var payload = CommandPayload.Parse(run.Payload);
         var name = payload.Command ?? (_commands.Count == 1 ? _commands.Keys.Single() : null)
             ?? throw JobFailedException.InvalidInput($"Name the command to run: one of {string.Join(", ", _commands.Keys)}.");
-        if (!_commands.TryGetValue(name, out var command))
+        if (!_commands.TryGetValue(name, out var configured))
             throw JobFailedException.InvalidInput($"This worker has no command '{name}'; it has: {string.Join(", ", _commands.Keys)}.");
+        var command = configured.Value;
 
         var output = Path.Combine(WorkFolder, $"{run.JobId}-{run.Attempt}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(output);
