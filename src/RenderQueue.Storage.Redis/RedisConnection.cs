@@ -2,14 +2,26 @@ using StackExchange.Redis;
 
 namespace RenderQueue.Storage.Redis;
 
-/// <summary>Opens the connection the store and the leader lease share, set up to survive Redis restarts.</summary>
-public static class RedisConnection
+/// <summary>
+/// The connection the store (and anything else of the server that talks to Redis) shares, set up to
+/// survive Redis restarts, and closed promptly: StackExchange.Redis 1.2.6 waits out its command timeout
+/// on <c>Dispose</c> when a subscription is open, which would hold up every shutdown.
+/// </summary>
+public sealed class RedisConnection : IDisposable
 {
+    private RedisConnection(ConnectionMultiplexer multiplexer) => Multiplexer = multiplexer;
+
+    public ConnectionMultiplexer Multiplexer { get; }
+
     /// <summary>
     /// Connects without failing when Redis is not up yet (<c>abortConnect=false</c>) and reconnects on its
-    /// own with a short exponential backoff, so a restarted Redis is back in use within a few seconds.
+    /// own with a short exponential backoff (250 ms growing to 2 s), so a restarted Redis is back in use
+    /// within a few seconds. Subscriptions are renewed by the client library after a reconnect.
     /// </summary>
-    public static ConnectionMultiplexer Connect(RedisStoreOptions options)
+    public static RedisConnection Open(RedisStoreOptions options) => new(ConnectionMultiplexer.Connect(Configure(options, admin: false)));
+
+    /// <summary>The client settings for <paramref name="options"/>; <paramref name="admin"/> allows CONFIG and INFO.</summary>
+    internal static ConfigurationOptions Configure(RedisStoreOptions options, bool admin)
     {
         options.Validate();
         var configuration = ConfigurationOptions.Parse(options.Configuration);
@@ -18,6 +30,14 @@ public static class RedisConnection
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         configuration.SyncTimeout = (int)options.CommandTimeout.TotalMilliseconds;
         configuration.ClientName ??= "renderqueue";
-        return ConnectionMultiplexer.Connect(configuration);
+        configuration.AllowAdmin = admin;
+        return configuration;
+    }
+
+    public void Dispose()
+    {
+        // Every store call awaits its reply, so nothing is left to finish: close without the QUIT handshake.
+        Multiplexer.Close(allowCommandsToComplete: false);
+        Multiplexer.Dispose();
     }
 }

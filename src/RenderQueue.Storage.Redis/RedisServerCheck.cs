@@ -17,12 +17,29 @@ public sealed class UnsafeRedisConfigurationException(string message) : Exceptio
 public static partial class RedisServerCheck
 {
     /// <summary>
-    /// Reads <c>maxmemory-policy</c> and <c>appendonly</c> of every server of the connection. Any eviction
-    /// policy other than <c>noeviction</c> throws: Redis would delete keys under memory pressure, and a
-    /// deleted key is a lost job, a broken index or a wrong counter. <c>appendonly no</c> logs a warning:
-    /// a Redis restart then loses everything since the last RDB snapshot.
+    /// Reads <c>maxmemory-policy</c> and <c>appendonly</c> of every server the configuration names, over a
+    /// short-lived connection of its own (CONFIG needs the client's admin mode, which the store's shared
+    /// connection does not enable). Any eviction policy other than <c>noeviction</c> throws: Redis would
+    /// delete keys under memory pressure, and a deleted key is a lost job, a broken index or a wrong
+    /// counter. <c>appendonly no</c> logs a warning: a Redis restart then loses everything since the last
+    /// RDB snapshot.
     /// </summary>
-    public static async Task<IReadOnlyList<RedisServerSettings>> VerifyAsync(IConnectionMultiplexer connection, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RedisServerSettings>> VerifyAsync(RedisStoreOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var configuration = RedisConnection.Configure(options, admin: true);
+        configuration.AbortOnConnectFail = true;
+        using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        try
+        {
+            return await VerifyAsync(connection, logger, cancellationToken);
+        }
+        finally
+        {
+            connection.Close(allowCommandsToComplete: false);
+        }
+    }
+
+    private static async Task<IReadOnlyList<RedisServerSettings>> VerifyAsync(ConnectionMultiplexer connection, ILogger logger, CancellationToken cancellationToken)
     {
         var results = new List<RedisServerSettings>();
         foreach (var endPoint in connection.GetEndPoints())

@@ -14,12 +14,22 @@ public sealed class RedisStoreFixture : IJobStoreFixture, IDisposable
     public RedisStoreFixture()
     {
         Server = RedisServerProcess.Start();
-        Connection = RedisConnection.Connect(new RedisStoreOptions { Configuration = Server.Configuration });
+        _connection = Connect();
+        Admin = ConnectionMultiplexer.Connect(Server.Configuration + ",allowAdmin=true");
     }
 
     public RedisServerProcess Server { get; }
 
-    public ConnectionMultiplexer Connection { get; }
+    /// <summary>The connection stores share, as a server node's would be.</summary>
+    public ConnectionMultiplexer Connection => _connection.Multiplexer;
+
+    /// <summary>A connection for the tests' own CONFIG and INFO commands.</summary>
+    public ConnectionMultiplexer Admin { get; }
+
+    /// <summary>The Redis server itself, for CONFIG and INFO.</summary>
+    public IServer AdminServer => Admin.GetServer(Admin.GetEndPoints()[0]);
+
+    private readonly RedisConnection _connection;
 
     public IJobStore CreateStore(TimeProvider time, JobStoreOptions options) => Open(NewPrefix(), time, options);
 
@@ -33,11 +43,18 @@ public sealed class RedisStoreFixture : IJobStoreFixture, IDisposable
     public RedisJobStore Open(string prefix, TimeProvider time, JobStoreOptions? options = null, IConnectionMultiplexer? connection = null) =>
         new(connection ?? Connection, new RedisStoreOptions { Configuration = Server.Configuration, KeyPrefix = prefix, Store = options ?? new JobStoreOptions() }, time);
 
+    /// <summary>Another connection, as another server node would have.</summary>
+    public RedisConnection Connect() => RedisConnection.Open(new RedisStoreOptions { Configuration = Server.Configuration });
+
+    public RedisStoreOptions Options(string prefix = "rq") => new() { Configuration = Server.Configuration, KeyPrefix = prefix };
+
     public static string NewPrefix() => $"t{Guid.NewGuid():N}";
 
     public void Dispose()
     {
-        Connection.Dispose();
+        _connection.Dispose();
+        Admin.Close(allowCommandsToComplete: false);
+        Admin.Dispose();
         Server.Dispose();
     }
 }
