@@ -74,7 +74,7 @@ internal static class JobHash
         arguments.Add(job.Webhook ?? "");
         arguments.Add(job.Payload.GetRawText());
         arguments.Add(job.Metadata is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } metadata ? metadata.GetRawText() : "");
-        arguments.Add(requirements.IsEmpty ? "" : JsonSerializer.Serialize(requirements, RenderQueueJson.Options));
+        arguments.Add(requirements.IsEmpty ? "" : JsonSerializer.Serialize(requirements, RenderQueueJson.Compact));
         arguments.Add(requirements.Labels is { Count: > 0 } labels ? JsonSerializer.Serialize(labels) : "");
         arguments.Add(requirements.Models is { Count: > 0 } models ? JsonSerializer.Serialize(models.Select(Fold)) : "");
         arguments.Add(requirements.MinVramMb is { } vram ? vram : "");

@@ -83,7 +83,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         ], cancellationToken);
 
     public Task<Job> AddArtifactAsync(LeaseToken lease, ArtifactInfo artifact, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.AddArtifact, lease, [artifact.Name, JsonSerializer.Serialize(artifact, RenderQueueJson.Options)], cancellationToken);
+        TransitionAsync(StoreScripts.AddArtifact, lease, [artifact.Name, JsonSerializer.Serialize(artifact, RenderQueueJson.Compact)], cancellationToken);
 
     public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken) =>
         TransitionAsync(StoreScripts.Complete, lease, [JobHash.JsonOrEmpty(result)], cancellationToken);
@@ -94,7 +94,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         var backoff = _rules.Retry.DelayAfter(lease.Attempt, Random.Shared.NextDouble());
         return TransitionAsync(StoreScripts.Fail, lease,
         [
-            JsonSerializer.Serialize(failure.Error, RenderQueueJson.Options),
+            JsonSerializer.Serialize(failure.Error, RenderQueueJson.Compact),
             failure.Error.Class,
             failure.Retryable ? "1" : "0",
             Milliseconds(backoff),
@@ -103,7 +103,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
 
     public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken) =>
         TransitionAsync(StoreScripts.Release, lease,
-            [reason, JsonSerializer.Serialize(new JobError(reason, ErrorClasses.Released), RenderQueueJson.Options)], cancellationToken);
+            [reason, JsonSerializer.Serialize(new JobError(reason, ErrorClasses.Released), RenderQueueJson.Compact)], cancellationToken);
 
     public Task<Job> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         TransitionAsync(StoreScripts.Cancel, jobId, "cancel", [jobId, reason is null ? "" : "1", reason ?? ""], cancellationToken);

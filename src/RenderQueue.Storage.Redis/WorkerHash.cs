@@ -33,7 +33,7 @@ internal static class WorkerHash
         return worker with { Status = WorkerInfo.StatusAt(worker.LastSeenAt, worker.Draining || worker.DrainRequested, now, ttl) };
     }
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, RenderQueueJson.Options);
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, RenderQueueJson.Compact);
 
     private static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, RenderQueueJson.Options)!;
 }
