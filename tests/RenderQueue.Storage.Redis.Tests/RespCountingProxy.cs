@@ -71,7 +71,8 @@ public sealed class RespCountingProxy : IDisposable
         }
         finally
         {
-            to.Socket.Shutdown(SocketShutdown.Both);
+            try { to.Socket.Shutdown(SocketShutdown.Both); }
+            catch (Exception error) when (error is SocketException or ObjectDisposedException) { }
         }
     }
 
