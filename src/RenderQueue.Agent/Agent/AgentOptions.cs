@@ -53,6 +53,9 @@ public sealed class AgentOptions
     /// <summary>How often the model lists of the backends are read again and sent with a heartbeat. Default 5 min.</summary>
     public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long the host must wait on stop for the drain to end: the grace, then the release calls.</summary>
+    public TimeSpan ShutdownTimeout => DrainGrace + CallTimeout + TimeSpan.FromSeconds(5);
+
     /// <summary>Problems with the values, each naming its key; empty when all is well.</summary>
     public IEnumerable<string> Validate()
     {
