@@ -64,9 +64,13 @@ public interface IJobStore
     /// those past their timeout (plus <paramref name="timeoutGrace"/>).</summary>
     Task<int> ReapAsync(int max, TimeSpan timeoutGrace, CancellationToken cancellationToken);
 
-    /// <summary>Deletes up to <paramref name="max"/> finished jobs that finished before <paramref name="before"/>,
-    /// with their events; returns their ids so their artifacts can be deleted too.</summary>
+    /// <summary>Deletes up to <paramref name="max"/> finished jobs that finished before <paramref name="before"/>;
+    /// returns their ids so their artifacts can be deleted too.</summary>
     Task<IReadOnlyList<string>> PurgeFinishedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
+
+    /// <summary>Drops change-feed events and activity minutes older than <paramref name="before"/>, and forgets
+    /// workers not seen since then.</summary>
+    Task TrimHistoryAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     // ── Reading ───────────────────────────────────────────────────────────────────────────────────
 

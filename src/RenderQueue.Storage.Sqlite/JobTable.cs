@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Json;
+
+namespace RenderQueue.Storage.Sqlite;
+
+/// <summary>
+/// Rows of the <c>jobs</c> table. The job lives in <c>body</c> as JSON (without its payload, which is written
+/// once into <c>payload</c> and never rewritten); the other columns are copies that indexes need.
+/// </summary>
+internal static class JobTable
+{
+    public const string SelectColumns = "seq, payload, body";
+
+    private static readonly JsonElement NoPayload = JsonDocument.Parse("null").RootElement.Clone();
+
+    public static (long Seq, Job Job)? Find(Commands sql, string id)
+    {
+        using var reader = sql.Query($"SELECT {SelectColumns} FROM jobs WHERE id = $1", id);
+        return reader.Read() ? (reader.GetInt64(0), Read(reader)) : null;
+    }
+
+    public static (long Seq, Job Job) Load(Commands sql, string id) =>
+        Find(sql, id) ?? throw new JobNotFoundException(id);
+
+    public static (long Seq, Job Job)? FindByIdempotencyKey(Commands sql, string key)
+    {
+        using var reader = sql.Query($"SELECT {SelectColumns} FROM jobs WHERE idempotency_key = $1", key);
+        return reader.Read() ? (reader.GetInt64(0), Read(reader)) : null;
+    }
+
+    public static Job LoadBySeq(Commands sql, long seq)
+    {
+        using var reader = sql.Query($"SELECT {SelectColumns} FROM jobs WHERE seq = $1", seq);
+        if (!reader.Read()) throw new InvalidOperationException($"Job row {seq} vanished inside its transaction.");
+        return Read(reader);
+    }
+
+    /// <summary>Reads a row selected with <see cref="SelectColumns"/>.</summary>
+    public static Job Read(SqliteDataReader reader)
+    {
+        var job = JsonSerializer.Deserialize<Job>(reader.GetString(2), RenderQueueJson.Options)!;
+        using var payload = JsonDocument.Parse(reader.GetString(1));
+        return job with { Payload = payload.RootElement.Clone() };
+    }
+
+    public static long Insert(Commands sql, Job job) => (long)sql.Scalar(
+        """
+        INSERT INTO jobs (id, queue, type, state, priority, run_at, queued_at, lease_expires_at, deadline, finished_at,
+                          batch_key, idempotency_key, requirements, payload, body)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        RETURNING seq
+        """,
+        job.Id, job.Queue, job.Type, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt),
+        UnixTime.Ms(job.LeaseExpiresAt), Deadline(job), UnixTime.Ms(job.FinishedAt), job.BatchKey, job.IdempotencyKey,
+        job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Options),
+        job.Payload.GetRawText(), Body(job))!;
+
+    public static void Update(Commands sql, long seq, Job job) => sql.Execute(
+        """
+        UPDATE jobs SET state = $2, priority = $3, run_at = $4, queued_at = $5, lease_expires_at = $6, deadline = $7,
+                        finished_at = $8, body = $9
+        WHERE seq = $1
+        """,
+        seq, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt), UnixTime.Ms(job.LeaseExpiresAt),
+        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job));
+
+    private static long? Deadline(Job job) =>
+        job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;
+
+    private static string Body(Job job) =>
+        JsonSerializer.Serialize(job with { Payload = NoPayload, Position = null, Eta = null }, RenderQueueJson.Options);
+}

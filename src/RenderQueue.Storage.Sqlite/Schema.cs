@@ -1,0 +1,138 @@
+using Microsoft.Data.Sqlite;
+
+namespace RenderQueue.Storage.Sqlite;
+
+/// <summary>Creates and upgrades the database. Versions only move forward; each step runs once.</summary>
+internal static class Schema
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE jobs (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            queue TEXT NOT NULL,
+            type TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            priority INTEGER NOT NULL,
+            run_at INTEGER,
+            queued_at INTEGER,
+            lease_expires_at INTEGER,
+            deadline INTEGER,
+            finished_at INTEGER,
+            batch_key TEXT,
+            idempotency_key TEXT,
+            requirements TEXT,
+            payload TEXT NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX ix_jobs_idempotency ON jobs(idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX ix_jobs_ready ON jobs(queue, type, priority DESC, seq) WHERE state = 1;
+        CREATE INDEX ix_jobs_ready_batch ON jobs(batch_key, seq) WHERE state = 1 AND batch_key IS NOT NULL;
+        CREATE INDEX ix_jobs_scheduled ON jobs(run_at) WHERE state = 0;
+        CREATE INDEX ix_jobs_leases ON jobs(lease_expires_at) WHERE state = 2;
+        CREATE INDEX ix_jobs_deadlines ON jobs(deadline) WHERE state = 2 AND deadline IS NOT NULL;
+        CREATE INDEX ix_jobs_finished ON jobs(finished_at) WHERE state >= 3;
+        CREATE INDEX ix_jobs_state ON jobs(state, seq);
+        CREATE INDEX ix_jobs_queue_state ON jobs(queue, state, seq);
+        CREATE INDEX ix_jobs_type_state ON jobs(type, state, seq);
+
+        CREATE TABLE queues (
+            name TEXT PRIMARY KEY,
+            paused INTEGER NOT NULL DEFAULT 0,
+            scheduled INTEGER NOT NULL DEFAULT 0,
+            queued INTEGER NOT NULL DEFAULT 0,
+            running INTEGER NOT NULL DEFAULT 0,
+            succeeded INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            canceled INTEGER NOT NULL DEFAULT 0,
+            total_submitted INTEGER NOT NULL DEFAULT 0,
+            total_succeeded INTEGER NOT NULL DEFAULT 0,
+            total_failed INTEGER NOT NULL DEFAULT 0,
+            total_canceled INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX ix_events_at ON events(at);
+
+        CREATE TABLE durations (
+            queue TEXT NOT NULL,
+            type TEXT NOT NULL,
+            mean_ms REAL NOT NULL,
+            samples INTEGER NOT NULL,
+            PRIMARY KEY (queue, type)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE activity (
+            minute INTEGER NOT NULL,
+            queue TEXT NOT NULL,
+            submitted INTEGER NOT NULL DEFAULT 0,
+            started INTEGER NOT NULL DEFAULT 0,
+            succeeded INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            canceled INTEGER NOT NULL DEFAULT 0,
+            depth INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (minute, queue)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE activity_waits (
+            minute INTEGER NOT NULL,
+            queue TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (minute, queue, bucket)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE activity_failures (
+            minute INTEGER NOT NULL,
+            queue TEXT NOT NULL,
+            class TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (minute, queue, class)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            last_seen_at INTEGER NOT NULL,
+            body TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>Puts the connection in WAL mode and brings the schema up to date.</summary>
+    public static void Apply(SqliteConnection connection, bool fullSync)
+    {
+        Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        for (var step = version; step < Steps.Length; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, Steps[step], transaction);
+            Execute(connection, $"PRAGMA user_version = {step + 1};", transaction);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Settings of every connection: wait for the writer's lock instead of failing at once.</summary>
+    public static void Configure(SqliteConnection connection, bool fullSync) =>
+        Execute(connection, $"PRAGMA busy_timeout=5000; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")}; PRAGMA temp_store=MEMORY;");
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+
+namespace RenderQueue.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one connection with group commit
+/// (<see cref="SqliteWriter"/>); reads use pooled connections and never wait for the writer.
+/// </summary>
+public sealed partial class SqliteJobStore : IJobStore, IDisposable
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly JobStoreOptions _rules;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriter _writer;
+    private readonly ReaderPool _readers;
+
+    public SqliteJobStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteJobStore>? logger = null)
+    {
+        _options = options;
+        _rules = options.Store;
+        _time = time;
+        var path = System.IO.Path.GetFullPath(options.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, Signals, (ILogger?)logger ?? NullLogger.Instance);
+        _readers = new ReaderPool(connectionString, options.FullSync);
+        DatabasePath = path;
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    public StoreSignals Signals { get; } = new();
+
+    /// <summary>Every SQL statement the store has prepared so far, for query-plan tests.</summary>
+    internal IReadOnlyList<string> PreparedStatements => [.. _writer.Statements.Concat(_readers.Statements).Distinct()];
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>A pragma as the store's own connections see it (tests).</summary>
+    internal long ReadPragma(string name) =>
+        _readers.Read(sql => Convert.ToInt64(sql.Scalar($"PRAGMA {name}"), System.Globalization.CultureInfo.InvariantCulture));
+
+    public Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<EnqueueResult>>(context =>
+        {
+            var now = Now;
+            var results = new List<EnqueueResult>(jobs.Count);
+            foreach (var input in jobs)
+            {
+                if (input.IdempotencyKey is { } key && JobTable.FindByIdempotencyKey(context.Sql, key) is { } existing)
+                {
+                    results.Add(new EnqueueResult(existing.Job, Created: false));
+                    continue;
+                }
+                var change = JobLifecycle.Submit(input, now);
+                JobTable.Insert(context.Sql, change.Job);
+                ChangeRecorder.Record(context, change);
+                results.Add(new EnqueueResult(change.Job, Created: true));
+            }
+            return results;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<Job>>(context =>
+        {
+            var queues = LeasableQueues(context.Sql, request.Queues);
+            if (queues.Count == 0 || request.Types.Count == 0 || request.MaxJobs < 1) return [];
+            var chosen = LeaseSelector.Select(context.Sql, request, queues, _rules.LeaseScanLimit);
+            var now = Now;
+            var leased = new List<Job>(chosen.Count);
+            foreach (var seq in chosen)
+            {
+                var change = JobLifecycle.Lease(JobTable.LoadBySeq(context.Sql, seq), request.WorkerId, now, request.LeaseDuration);
+                leased.Add(ChangeRecorder.Apply(context, seq, change));
+            }
+            return leased;
+        }, cancellationToken);
+
+    public Task<Job> RenewAsync(LeaseToken lease, JobProgress? progress, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Renew(job, lease, progress, now, leaseDuration), cancellationToken);
+
+    public Task<Job> AddArtifactAsync(LeaseToken lease, ArtifactInfo artifact, CancellationToken cancellationToken) =>
+        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.AddArtifact(job, lease, artifact, now), cancellationToken);
+
+    public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken) =>
+        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Complete(job, lease, result, now), cancellationToken);
+
+    public Task<Job> FailAsync(LeaseToken lease, JobFailure failure, CancellationToken cancellationToken) =>
+        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Fail(job, lease, failure, now, _rules.Retry, Random.Shared.NextDouble()), cancellationToken);
+
+    public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken) =>
+        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Release(job, lease, reason, now), cancellationToken);
+
+    public Task<Job> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
+        TransitionAsync(jobId, (job, now) => JobLifecycle.Cancel(job, reason, now), cancellationToken);
+
+    public Task<Job> RetryAsync(string jobId, CancellationToken cancellationToken) =>
+        TransitionAsync(jobId, JobLifecycle.Retry, cancellationToken);
+
+    public Task<Job> FlagAsync(string jobId, string reason, CancellationToken cancellationToken) =>
+        TransitionAsync(jobId, (job, now) => JobLifecycle.Flag(job, reason, now), cancellationToken);
+
+    public Task<Job> SetPriorityAsync(string jobId, int priority, CancellationToken cancellationToken) =>
+        TransitionAsync(jobId, (job, now) => JobLifecycle.SetPriority(job, priority, now), cancellationToken);
+
+    public Task<Job> MarkCollectedAsync(string jobId, CancellationToken cancellationToken) =>
+        TransitionAsync(jobId, JobLifecycle.Collect, cancellationToken);
+
+    private Task<Job> TransitionAsync(string jobId, Func<Job, DateTimeOffset, JobChange> transition, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(context =>
+        {
+            var (seq, job) = JobTable.Load(context.Sql, jobId);
+            return ChangeRecorder.Apply(context, seq, transition(job, Now));
+        }, cancellationToken);
+
+    /// <summary>Queues a lease may take from: the ones asked for (or all), not paused, with jobs waiting.</summary>
+    private static List<string> LeasableQueues(Commands sql, IReadOnlyCollection<string> wanted)
+    {
+        var queues = new List<string>();
+        using var reader = sql.Query("SELECT name FROM queues WHERE paused = 0 AND queued > 0");
+        while (reader.Read())
+        {
+            var name = reader.GetString(0);
+            if (wanted.Count == 0 || wanted.Contains(name, StringComparer.Ordinal)) queues.Add(name);
+        }
+        return queues;
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _readers.Dispose();
+    }
+}

@@ -1,0 +1,22 @@
+using RenderQueue.Core.Storage;
+
+namespace RenderQueue.Storage.Sqlite;
+
+/// <summary>Settings of the SQLite store (configuration section <c>Store:Sqlite</c>).</summary>
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The database file; relative paths are relative to the working directory. Default <c>data/renderqueue.db</c>.</summary>
+    public string Path { get; set; } = "data/renderqueue.db";
+
+    /// <summary>
+    /// <c>synchronous=FULL</c>: a commit survives power loss, at the cost of an fsync per commit. The default,
+    /// NORMAL, survives a process crash (<c>kill -9</c>) but may lose the last commits on power loss.
+    /// </summary>
+    public bool FullSync { get; set; }
+
+    /// <summary>Most operations committed together in one transaction (group commit). Default 256.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>Behaviour shared by every store.</summary>
+    public JobStoreOptions Store { get; set; } = new();
+}

@@ -1,0 +1,13 @@
+using RenderQueue.Core.Storage;
+
+namespace RenderQueue.Storage.Contract;
+
+/// <summary>Makes isolated stores of one backend for the contract suite (its own file, prefix or database each).</summary>
+public interface IJobStoreFixture
+{
+    /// <summary>A new, empty store that reads time from <paramref name="time"/>.</summary>
+    IJobStore CreateStore(TimeProvider time, JobStoreOptions options);
+
+    /// <summary>A second instance over the same data as <paramref name="store"/>, as after a server restart.</summary>
+    IJobStore Reopen(IJobStore store, TimeProvider time, JobStoreOptions options);
+}

@@ -1,0 +1,26 @@
+using RenderQueue.Core.Storage;
+using RenderQueue.Storage.Contract;
+using RenderQueue.Testing;
+
+namespace RenderQueue.Storage.Sqlite.Tests;
+
+/// <summary>Each store gets its own database file in a temp folder that goes away with the test class.</summary>
+public sealed class SqliteStoreFixture : IJobStoreFixture, IDisposable
+{
+    private readonly TempDirectory _folder = new("renderqueue-sqlite");
+
+    public IJobStore CreateStore(TimeProvider time, JobStoreOptions options) =>
+        Open(_folder.File($"{Guid.NewGuid():N}.db"), time, options);
+
+    public IJobStore Reopen(IJobStore store, TimeProvider time, JobStoreOptions options)
+    {
+        var sqlite = (SqliteJobStore)store;
+        sqlite.Dispose();
+        return Open(sqlite.DatabasePath, time, options);
+    }
+
+    private static SqliteJobStore Open(string path, TimeProvider time, JobStoreOptions options) =>
+        new(new SqliteStoreOptions { Path = path, Store = options }, time);
+
+    public void Dispose() => _folder.Dispose();
+}

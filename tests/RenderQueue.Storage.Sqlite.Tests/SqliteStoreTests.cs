@@ -1,0 +1,154 @@
+using Microsoft.Data.Sqlite;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+using RenderQueue.Core.Workers;
+using RenderQueue.Testing;
+using Xunit.Abstractions;
+
+namespace RenderQueue.Storage.Sqlite.Tests;
+
+/// <summary>What only the SQLite backend promises: WAL, isolation inside a group commit, index-only plans.</summary>
+public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _folder = new("renderqueue-sqlite");
+    private readonly ManualTimeProvider _time = new();
+
+    [Theory]
+    [InlineData(false, 1L)]
+    [InlineData(true, 2L)]
+    public async Task The_database_uses_wal_and_the_configured_sync_mode(bool fullSync, long expectedSynchronous)
+    {
+        using var store = Open(fullSync);
+        await store.EnqueueAsync([Job()], CancellationToken.None);
+
+        using var connection = new SqliteConnection($"Data Source={store.DatabasePath}");
+        connection.Open();
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(expectedSynchronous, StoreSynchronous(store));
+    }
+
+    [Fact]
+    public async Task A_refused_operation_inside_a_group_commit_leaves_the_others_committed()
+    {
+        using var store = Open();
+        await store.EnqueueAsync([.. Enumerable.Range(0, 100).Select(_ => Job())], CancellationToken.None);
+        var leased = await store.LeaseAsync(new LeaseRequest { WorkerId = "w", Types = ["simulated"], MaxJobs = 100, LeaseDuration = TimeSpan.FromMinutes(1) }, CancellationToken.None);
+
+        // Fired together so that the writer commits many of them in one transaction.
+        var calls = leased.Select((job, i) => i % 2 == 0
+            ? store.CompleteAsync(job.LeaseToken, null, CancellationToken.None)
+            : store.CompleteAsync(job.LeaseToken with { Attempt = 7 }, null, CancellationToken.None)).ToList();
+        var results = await Task.WhenAll(calls.Select(async c => { try { await c; return true; } catch (LeaseConflictException) { return false; } }));
+
+        Assert.Equal(50, results.Count(ok => ok));
+        var counts = (await store.GetStatsAsync(CancellationToken.None)).Counts;
+        Assert.Equal((50, 50), (counts.Succeeded, counts.Running));
+        for (var i = 0; i < leased.Count; i++)
+            Assert.Equal(i % 2 == 0 ? JobState.Succeeded : JobState.Running, (await store.GetAsync(leased[i].Id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task No_statement_the_store_runs_scans_the_jobs_table()
+    {
+        using var store = Open();
+        await ExerciseEverything(store);
+
+        using var connection = new SqliteConnection($"Data Source={store.DatabasePath}");
+        connection.Open();
+        var statements = store.PreparedStatements.Where(sql => !sql.StartsWith("SAVEPOINT", StringComparison.Ordinal)
+            && !sql.StartsWith("RELEASE", StringComparison.Ordinal) && !sql.StartsWith("ROLLBACK", StringComparison.Ordinal)).ToList();
+        Assert.True(statements.Count > 30, $"only {statements.Count} statements were exercised");
+
+        var scans = new List<string>();
+        foreach (var sql in statements)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            for (var i = 1; i <= 16; i++) command.Parameters.AddWithValue("$" + i, DBNull.Value);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var detail = reader.GetString(3);
+                if (detail.StartsWith("SCAN jobs", StringComparison.Ordinal) || detail.StartsWith("SCAN events", StringComparison.Ordinal))
+                    scans.Add($"{detail}  <=  {sql}");
+            }
+        }
+        output.WriteLine($"{statements.Count} statements checked");
+        Assert.True(scans.Count == 0, string.Join("\n", scans));
+    }
+
+    /// <summary>Runs every kind of store call so that each statement gets prepared.</summary>
+    private async Task ExerciseEverything(SqliteJobStore store)
+    {
+        var ct = CancellationToken.None;
+        await store.RegisterWorkerAsync(new WorkerRegistration { Id = "w", Name = "w", Types = ["simulated"] }, ct);
+        await store.HeartbeatAsync("w", new WorkerHeartbeat(), ct);
+        await store.RequestDrainAsync("w", ct);
+        await store.ListWorkersAsync(ct);
+        var jobs = (await store.EnqueueAsync(
+        [
+            Job() with { IdempotencyKey = "k" }, Job() with { BatchKey = "b" }, Job() with { BatchKey = "b" },
+            Job() with { RunAt = _time.GetUtcNow().AddSeconds(5), Timeout = TimeSpan.FromSeconds(1) },
+            Job() with { Requirements = new JobRequirements(["x"]) }, Job(), Job(),
+        ], ct)).Select(r => r.Job).ToList();
+        await store.EnqueueAsync([Job() with { IdempotencyKey = "k" }], ct);
+        await store.GetPositionAsync(jobs[^1].Id, ct);
+        var lease = new LeaseRequest { WorkerId = "w", Types = ["simulated"], MaxJobs = 3, LeaseDuration = TimeSpan.FromSeconds(30) };
+        var leased = await store.LeaseAsync(lease, ct);
+        await store.RenewAsync(leased[0].LeaseToken, new JobProgress(1, 2), TimeSpan.FromSeconds(30), ct);
+        await store.AddArtifactAsync(leased[0].LeaseToken, new ArtifactInfo("a.png", 1, "image/png", _time.GetUtcNow()), ct);
+        await store.CompleteAsync(leased[0].LeaseToken, null, ct);
+        await store.FailAsync(leased[1].LeaseToken, new JobFailure(new JobError("x")), ct);
+        await store.ReleaseAsync(leased[2].LeaseToken, "drain", ct);
+        await store.CancelAsync(jobs[^1].Id, null, ct);
+        await store.RetryAsync(jobs[^1].Id, ct);
+        await store.SetPriorityAsync(jobs[^1].Id, 3, ct);
+        await store.FlagAsync(leased[0].Id, "again", ct);
+        _time.Advance(TimeSpan.FromSeconds(40));
+        await store.PromoteDueAsync(10, ct);
+        await store.NextDueAsync(ct);
+        var more = await store.LeaseAsync(lease with { MaxJobs = 10 }, ct);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await store.ReapAsync(10, TimeSpan.Zero, ct);
+        foreach (var job in await store.LeaseAsync(lease with { MaxJobs = 10 }, ct)) await store.CompleteAsync(job.LeaseToken, null, ct);
+        await store.MarkCollectedAsync(leased[0].Id, ct).ContinueWith(_ => { }, ct);
+        await store.SetQueuePausedAsync("default", true, ct);
+        await store.SetQueuePausedAsync("default", false, ct);
+        await store.ListQueuesAsync(ct);
+        await store.GetStatsAsync(ct);
+        await store.GetActivityAsync(_time.GetUtcNow().AddHours(-1), ct);
+        await store.ReadEventsAsync(0, 10, ct);
+        await store.LastEventSequenceAsync(ct);
+        await store.ListAsync(new JobQuery(), ct);
+        await store.ListAsync(new JobQuery { States = [JobState.Queued, JobState.Failed] }, ct);
+        await store.ListAsync(new JobQuery { Queue = "default" }, ct);
+        await store.ListAsync(new JobQuery { Queue = "default", Type = "simulated", States = [JobState.Succeeded] }, ct);
+        await store.ListAsync(new JobQuery { Type = "simulated" }, ct);
+        await store.PurgeFinishedAsync(_time.GetUtcNow().AddDays(1), 100, ct);
+        await store.TrimHistoryAsync(_time.GetUtcNow().AddDays(-1), ct);
+        output.WriteLine($"{more.Count} leased after promotion");
+    }
+
+    private SqliteJobStore Open(bool fullSync = false) =>
+        new(new SqliteStoreOptions { Path = _folder.File($"{Guid.NewGuid():N}.db"), FullSync = fullSync }, _time);
+
+    private NewJob Job() => new()
+    {
+        Id = JobId.New(_time),
+        Queue = "default",
+        Type = "simulated",
+        Payload = System.Text.Json.JsonDocument.Parse("{}").RootElement,
+    };
+
+    /// <summary>synchronous is per connection, so it is read through the store's own reader.</summary>
+    private static long StoreSynchronous(SqliteJobStore store) => store.ReadPragma("synchronous");
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
