@@ -7,7 +7,8 @@ namespace RenderQueue.Server.Background;
 
 /// <summary>
 /// Deletes finished jobs older than <see cref="RetentionOptions.FinishedJobs"/> together with their artifact folders,
-/// every <see cref="RetentionOptions.Interval"/>.
+/// and history (events, activity, silent workers) older than <see cref="RetentionOptions.History"/>, every
+/// <see cref="RetentionOptions.Interval"/>.
 /// </summary>
 internal sealed partial class RetentionCleaner(
     IJobStore store, ArtifactStorage artifacts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionCleaner> logger)
@@ -46,6 +47,7 @@ internal sealed partial class RetentionCleaner(
                 purged += ids.Count;
             } while (ids.Count == Batch);
             if (purged > 0) Log.Purged(logger, purged);
+            await store.TrimHistoryAsync(now - retention.History, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
