@@ -20,8 +20,7 @@ internal static class ArtifactsApi
 
         routes.MapPut("/api/v1/leases/{jobId}/artifacts/{**name}", Upload)
             .WithTags("Leases")
-            .WithMetadata(new ArtifactUploadBody())
-            .Accepts<Stream>("application/octet-stream");
+            .WithMetadata(new ArtifactUploadBody()); // any content type: it is kept as the artifact's
         return routes;
     }
 
