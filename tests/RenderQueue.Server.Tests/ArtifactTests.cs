@@ -9,7 +9,8 @@ public sealed class ArtifactTests : IDisposable
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4, 5, 6, 7, 8];
     private readonly RenderQueueApp _app = new RenderQueueApp()
         .With("Limits:MaxArtifactBytes", "4096")
-        .With("Leases:ReaperInterval", "00:10:00"); // the retention test moves the clock by days
+        .With("Retention:FinishedJobs", "00:01:00")
+        .With("Retention:Interval", "00:00:30");
     private readonly HttpClient _http;
 
     public ArtifactTests() => _http = _app.CreateClient();
@@ -109,7 +110,7 @@ public sealed class ArtifactTests : IDisposable
         (await _http.CompleteAsync(job.Id, 1)).EnsureSuccessStatusCode();
         Assert.True(Directory.Exists(Path.Combine(_app.ArtifactFolder, job.Id)));
 
-        _app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(11));
+        _app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the retention (1 min here) and a cleaner run
 
         await Http.EventuallyAsync(() => _http.GetAsync($"/api/v1/jobs/{job.Id}"), r => r.StatusCode == HttpStatusCode.NotFound, "retention to delete the job");
         await Http.EventuallyAsync(() => Task.FromResult(Directory.Exists(Path.Combine(_app.ArtifactFolder, job.Id))), exists => !exists, "retention to delete the artifacts");
