@@ -99,4 +99,49 @@ public sealed class ProcessTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"Kestrel long-poll pickup (submit sent → lease answered), ms: median {sorted[sorted.Count / 2]:0.0}, max {sorted[^1]:0.0}");
         Assert.True(sorted[^1] < 10_000);
     }
+
+    [Fact]
+    public async Task Events_stream_over_a_real_websocket_with_the_default_client()
+    {
+        await using var server = ServerProcess.Start(_folder.Path, DataIn(_folder.Path));
+        await server.WaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var client = new Client.RenderQueueClient(http);
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "live"}""");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var seen = new List<string>();
+        await foreach (var e in client.StreamEventsAsync(new Client.EventStreamQuery { Queue = "live", After = 0 }, stop.Token))
+        {
+            seen.Add(e.JobId);
+            if (seen.Count == 1) await http.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "live"}""");
+            if (seen.Count == 2) break;
+        }
+        Assert.Equal(job.Id, seen[0]);
+        Assert.NotEqual(job.Id, seen[1]);
+    }
+
+    [Fact]
+    public async Task Sigterm_answers_parked_leases_closes_sockets_and_exits_cleanly()
+    {
+        await using var server = ServerProcess.Start(_folder.Path, DataIn(_folder.Path));
+        await server.WaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        await http.RegisterWorkerAsync("gpu-1");
+        var parked = http.LeaseAsync("gpu-1", wait: 30);
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{server.Address.Authority}/api/v1/events"), CancellationToken.None);
+        await Task.Delay(200); // real process: let the lease request park (there is no clock to advance here)
+
+        var clock = Stopwatch.StartNew();
+        server.Terminate();
+        Assert.Empty(await parked.WaitAsync(TimeSpan.FromSeconds(10)));
+        var buffer = new byte[1024];
+        var close = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, close.MessageType);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        output.WriteLine($"Stopped in {clock.ElapsedMilliseconds} ms with a parked lease and an open socket.");
+    }
 }
