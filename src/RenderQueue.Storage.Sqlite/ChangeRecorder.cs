@@ -117,5 +117,5 @@ internal static class ChangeRecorder
 
     private static long AppendEvent(Commands sql, JobEvent jobEvent) => (long)sql.Scalar(
         "INSERT INTO events (at, body) VALUES ($1, $2) RETURNING seq",
-        UnixTime.Ms(jobEvent.At), JsonSerializer.Serialize(jobEvent, RenderQueueJson.Options))!;
+        UnixTime.Ms(jobEvent.At), JsonSerializer.Serialize(jobEvent, RenderQueueJson.Compact))!;
 }

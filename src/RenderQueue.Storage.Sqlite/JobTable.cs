@@ -40,7 +40,7 @@ internal static class JobTable
     /// <summary>Reads a row selected with <see cref="SelectColumns"/>.</summary>
     public static Job Read(SqliteDataReader reader)
     {
-        var job = JsonSerializer.Deserialize<Job>(reader.GetString(2), RenderQueueJson.Options)!;
+        var job = JsonSerializer.Deserialize<Job>(reader.GetString(2), RenderQueueJson.Compact)!;
         using var payload = JsonDocument.Parse(reader.GetString(1));
         return job with { Payload = payload.RootElement.Clone() };
     }
@@ -54,7 +54,7 @@ internal static class JobTable
         """,
         job.Id, job.Queue, job.Type, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt),
         UnixTime.Ms(job.LeaseExpiresAt), Deadline(job), UnixTime.Ms(job.FinishedAt), job.BatchKey, job.IdempotencyKey,
-        job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Options),
+        job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Compact),
         job.Payload.GetRawText(), Body(job))!;
 
     public static void Update(Commands sql, long seq, Job job) => sql.Execute(
@@ -70,5 +70,5 @@ internal static class JobTable
         job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;
 
     private static string Body(Job job) =>
-        JsonSerializer.Serialize(job with { Payload = NoPayload, Position = null, Eta = null }, RenderQueueJson.Options);
+        JsonSerializer.Serialize(job with { Payload = NoPayload, Position = null, Eta = null }, RenderQueueJson.Compact);
 }

@@ -69,7 +69,7 @@ internal static class LeaseSelector
 
     private static bool Meets(string? requirements, WorkerCapabilities capabilities) =>
         requirements is null ||
-        JsonSerializer.Deserialize<JobRequirements>(requirements, RenderQueueJson.Options)!.IsMetBy(capabilities);
+        JsonSerializer.Deserialize<JobRequirements>(requirements, RenderQueueJson.Compact)!.IsMetBy(capabilities);
 
     private readonly record struct Candidate(long Seq, long Priority, string? Requirements, string? BatchKey);
 

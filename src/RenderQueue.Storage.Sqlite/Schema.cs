@@ -121,6 +121,9 @@ internal static class Schema
     public static void Configure(SqliteConnection connection, bool fullSync) =>
         Execute(connection, $"PRAGMA busy_timeout=5000; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")}; PRAGMA temp_store=MEMORY;");
 
+    /// <summary>The writer leaves checkpoints to the <see cref="Checkpointer"/>.</summary>
+    public static void DisableAutomaticCheckpoints(SqliteConnection connection) => Execute(connection, "PRAGMA wal_autocheckpoint=0;");
+
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();

@@ -65,7 +65,7 @@ public sealed partial class SqliteJobStore
             var events = new List<JobEvent>();
             using var reader = sql.Query("SELECT seq, body FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", afterSequence, max);
             while (reader.Read())
-                events.Add(JsonSerializer.Deserialize<JobEvent>(reader.GetString(1), RenderQueueJson.Options)! with { Sequence = reader.GetInt64(0) });
+                events.Add(JsonSerializer.Deserialize<JobEvent>(reader.GetString(1), RenderQueueJson.Compact)! with { Sequence = reader.GetInt64(0) });
             return events;
         }));
 

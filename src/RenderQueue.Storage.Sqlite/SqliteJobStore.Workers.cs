@@ -59,7 +59,7 @@ public sealed partial class SqliteJobStore
             var body = context.Sql.Scalar("SELECT body FROM workers WHERE id = $1", workerId) as string
                 ?? throw new WorkerNotFoundException(workerId);
             var now = Now;
-            var worker = update(JsonSerializer.Deserialize<WorkerInfo>(body, RenderQueueJson.Options)!, now);
+            var worker = update(JsonSerializer.Deserialize<WorkerInfo>(body, RenderQueueJson.Compact)!, now);
             SaveWorker(context.Sql, worker);
             return WithStatus(worker, now);
         }, cancellationToken);
@@ -69,7 +69,7 @@ public sealed partial class SqliteJobStore
         INSERT INTO workers (id, last_seen_at, body) VALUES ($1, $2, $3)
         ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at, body = excluded.body
         """,
-        worker.Id, UnixTime.Ms(worker.LastSeenAt), JsonSerializer.Serialize(worker, RenderQueueJson.Options));
+        worker.Id, UnixTime.Ms(worker.LastSeenAt), JsonSerializer.Serialize(worker, RenderQueueJson.Compact));
 
     private List<WorkerInfo> Workers(Commands sql)
     {
@@ -77,7 +77,7 @@ public sealed partial class SqliteJobStore
         var workers = new List<WorkerInfo>();
         using var reader = sql.Query("SELECT body FROM workers ORDER BY id");
         while (reader.Read())
-            workers.Add(WithStatus(JsonSerializer.Deserialize<WorkerInfo>(reader.GetString(0), RenderQueueJson.Options)!, now));
+            workers.Add(WithStatus(JsonSerializer.Deserialize<WorkerInfo>(reader.GetString(0), RenderQueueJson.Compact)!, now));
         return workers;
     }
 

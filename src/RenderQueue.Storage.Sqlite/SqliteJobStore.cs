@@ -18,6 +18,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     private readonly TimeProvider _time;
     private readonly SqliteWriter _writer;
     private readonly ReaderPool _readers;
+    private readonly Checkpointer _checkpointer;
 
     public SqliteJobStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteJobStore>? logger = null)
     {
@@ -35,6 +36,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         }.ToString();
         _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, Signals, (ILogger?)logger ?? NullLogger.Instance);
         _readers = new ReaderPool(connectionString, options.FullSync);
+        _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, (ILogger?)logger ?? NullLogger.Instance);
         DatabasePath = path;
     }
 
@@ -142,5 +144,6 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     {
         _writer.Dispose();
         _readers.Dispose();
+        _checkpointer.Dispose();
     }
 }

@@ -17,6 +17,9 @@ public sealed class SqliteStoreOptions
     /// <summary>Most operations committed together in one transaction (group commit). Default 256.</summary>
     public int MaxBatch { get; set; } = 256;
 
+    /// <summary>How often the write-ahead log is copied back into the database, off the commit path. Default 1 s.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Behaviour shared by every store.</summary>
     public JobStoreOptions Store { get; set; } = new();
 }

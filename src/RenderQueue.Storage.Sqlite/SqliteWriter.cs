@@ -26,6 +26,7 @@ internal sealed partial class SqliteWriter : IDisposable
         _connection.Open();
         Schema.Configure(_connection, fullSync);
         Schema.Apply(_connection, fullSync);
+        Schema.DisableAutomaticCheckpoints(_connection);
         _commands = new Commands(_connection);
         _signals = signals;
         _maxBatch = Math.Max(1, maxBatch);

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Json;
+using StackExchange.Redis;
+
+namespace RenderQueue.Storage.Redis;
+
+/// <summary>
+/// A change-feed entry of the events stream. Its id is <c>0-{sequence}</c>, the sequence coming from one
+/// INCR counter, so ids increase store-wide and <see cref="JobEvent.Sequence"/> is the id's second half.
+/// </summary>
+internal static class EventEntry
+{
+    public static JobEvent Read(RedisResult entry)
+    {
+        var parts = (RedisResult[])entry!;
+        var id = (string)parts[0]!;
+        var f = new RedisFields(parts[1]);
+        return new JobEvent
+        {
+            Sequence = long.Parse(id.AsSpan(id.IndexOf('-', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture),
+            Type = f["t"],
+            At = f.Time("at"),
+            JobId = f["id"],
+            Queue = f["q"],
+            JobType = f["jt"],
+            State = JobStates.TryParse(f["s"], out var state) ? state : throw new InvalidOperationException($"Unknown job state '{f["s"]}'."),
+            Attempt = f.Int("a"),
+            Priority = f.Int("p"),
+            Progress = f.Text("pm") is null ? null : new JobProgress(f.Double("pv"), f.Double("pm"), f.Text("pmsg")),
+            Error = f.Text("err") is { } error ? JsonSerializer.Deserialize<JobError>(error, RenderQueueJson.Options) : null,
+            WorkerId = f.Text("w"),
+            Reason = f.Text("r"),
+        };
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+using RenderQueue.Core.Workers;
+using StackExchange.Redis;
+
+namespace RenderQueue.Storage.Redis;
+
+public sealed partial class RedisJobStore
+{
+    public async Task<Job?> GetAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var reply = await RunAsync(StoreScripts.Get, [jobId], cancellationToken);
+        return reply.IsNotFound ? null : JobHash.Read(reply.ThrowIfRefused(jobId).Value);
+    }
+
+    public async Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        var limit = Math.Clamp(query.Limit, 1, 500);
+        var reply = await RunAsync(StoreScripts.List,
+        [
+            ParseCursor(query.Cursor),
+            limit + 1,
+            query.Queue ?? "",
+            query.Type ?? "",
+            System.Text.Json.JsonSerializer.Serialize(query.States.Select(s => s.ToWire()).Distinct()),
+        ], cancellationToken);
+        var seqs = (RedisResult[])reply.Items[0]!;
+        var jobs = ((RedisResult[])reply.Items[1]!).Select(JobHash.Read).ToList();
+        var next = seqs.Length > limit ? (string)seqs[limit - 1]! : null;
+        return new JobPage(jobs, next);
+    }
+
+    public async Task<QueuePosition?> GetPositionAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var reply = (await RunAsync(StoreScripts.Position, [jobId, Milliseconds(_rules.WorkerTtl)], cancellationToken)).ThrowIfRefused(jobId);
+        var items = reply.Items;
+        if (items.Length == 0) return null;
+        var position = (int)Math.Min((long)items[0] + 1, Math.Max(1, _rules.PositionCountLimit));
+        return new QueuePosition(position, EstimateWait(items, position));
+    }
+
+    /// <summary>Jobs ahead spread over the online workers that serve this queue and type, times the mean duration.</summary>
+    private TimeSpan? EstimateWait(RedisResult[] items, int position)
+    {
+        if ((string)items[1]! is not { Length: > 0 } mean) return null;
+        var (queue, type) = ((string)items[2]!, (string)items[3]!);
+        var now = _time.GetUtcNow();
+        var slots = ((RedisResult[])items[4]!)
+            .Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl))
+            .Where(w => w.Status == WorkerStatus.Online && Serves(w.Registration, queue, type))
+            .Sum(w => Math.Max(1, w.Registration.Concurrency));
+        var rounds = Math.Ceiling(position / (double)Math.Max(1, slots));
+        return TimeSpan.FromMilliseconds(rounds * double.Parse(mean, CultureInfo.InvariantCulture));
+    }
+
+    private static bool Serves(WorkerRegistration worker, string queue, string type) =>
+        worker.Types.Contains(type, StringComparer.Ordinal) && (worker.Queues.Count == 0 || worker.Queues.Contains(queue, StringComparer.Ordinal));
+
+    public async Task<StoreStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        var (online, queues) = await ReadQueuesAsync(cancellationToken);
+        return new StoreStats(queues.Aggregate(StateCounts.Zero, (sum, q) => sum.Plus(q.Counts)), queues, online);
+    }
+
+    public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken) =>
+        (await ReadQueuesAsync(cancellationToken)).Queues;
+
+    private async Task<(int Online, List<QueueInfo> Queues)> ReadQueuesAsync(CancellationToken cancellationToken)
+    {
+        var items = (await RunAsync(StoreScripts.Stats, [Milliseconds(_rules.WorkerTtl)], cancellationToken)).Items;
+        var queues = ((RedisResult[])items[1]!)
+            .Select(entry =>
+            {
+                var pair = (RedisResult[])entry!;
+                return QueueHash.Read((string)pair[0]!, new RedisFields(pair[1]));
+            })
+            .OrderBy(q => q.Name, StringComparer.Ordinal)
+            .ToList();
+        return ((int)(long)items[0], queues);
+    }
+
+    public async Task<IReadOnlyList<ActivityMinute>> GetActivityAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var minute = since.ToUnixTimeMilliseconds() / 60_000 * 60_000;
+        var reply = await RunAsync(StoreScripts.Activity, [minute], cancellationToken);
+        return [.. reply.Items
+            .Select(entry =>
+            {
+                var parts = (RedisResult[])entry!;
+                return QueueHash.ReadActivity((string)parts[0]!, long.Parse((string)parts[1]!, CultureInfo.InvariantCulture), new RedisFields(parts[2]));
+            })
+            .OrderBy(a => a.Minute)
+            .ThenBy(a => a.Queue, StringComparer.Ordinal)];
+    }
+
+    public async Task<IReadOnlyList<JobEvent>> ReadEventsAsync(long afterSequence, int max, CancellationToken cancellationToken)
+    {
+        if (max < 1) return [];
+        var reply = await RunAsync(StoreScripts.Events, [Math.Max(0, afterSequence), max], cancellationToken);
+        return [.. reply.Items.Select(EventEntry.Read)];
+    }
+
+    public async Task<long> LastEventSequenceAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var value = await _database.StringGetAsync(Key("event_seq"));
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    private static RedisValue ParseCursor(string? cursor)
+    {
+        if (cursor is null) return "";
+        return long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0
+            ? seq
+            : throw new InvalidCursorException(cursor);
+    }
+}

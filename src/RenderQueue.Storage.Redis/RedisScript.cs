@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace RenderQueue.Storage.Redis;
+
+/// <summary>
+/// One Lua script: the shared library <c>common.lua</c> followed by the script's body, run with EVALSHA.
+/// After a Redis restart (or SCRIPT FLUSH) the server answers NOSCRIPT once; the script is then sent
+/// whole with EVAL, which caches it again. Either way it is one atomic round trip.
+/// </summary>
+internal sealed class RedisScript
+{
+    private static readonly RedisKey[] NoKeys = [];
+
+    private RedisScript(string name, string text)
+    {
+        Name = name;
+        Text = text;
+        Hash = SHA1.HashData(Encoding.UTF8.GetBytes(text));
+    }
+
+    public string Name { get; }
+
+    public string Text { get; }
+
+    public byte[] Hash { get; }
+
+    public static RedisScript Load(string name) => new(name, Resource("common") + "\n" + Resource(name));
+
+    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisValue[] arguments)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(Hash, NoKeys, arguments);
+        }
+        catch (RedisServerException error) when (error.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(Text, NoKeys, arguments);
+        }
+    }
+
+    private static string Resource(string name)
+    {
+        var assembly = typeof(RedisScript).Assembly;
+        var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith($".Scripts.{name}.lua", StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,326 @@
+-- Shared by every script (prepended at load time). Mirrors RenderQueue.Core.Jobs.JobLifecycle and the
+-- bookkeeping of the SQLite store's ChangeRecorder: indexes, counters, activity, durations, the change
+-- feed and the wake-up signal all change in the same atomic script as the job.
+--
+-- ARGV[1] key prefix · ARGV[2] now (Unix ms, the store's TimeProvider) · ARGV[3] instance id (signal echo
+-- filter) · ARGV[4] change-feed MAXLEN · ARGV[5..] the script's own arguments, read with arg(i).
+
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+local INSTANCE = ARGV[3]
+local MAXLEN = ARGV[4]
+local function arg(i) return ARGV[4 + i] end
+
+local STATES = { 'scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled' }
+local FINISHED = { succeeded = true, failed = true, canceled = true }
+local WAIT_BOUNDS = { 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000, 3600000 }
+
+-- Keys. Global ones: P:<name>. Per-queue ones carry the queue as a hash tag: P:{q:<queue>}:<name>.
+local function gk(name) return P .. ':' .. name end
+local function qk(queue, name) return P .. ':{q:' .. queue .. '}:' .. name end
+local function job_key(queue, id) return qk(queue, 'job:' .. id) end
+local function int(n) return string.format('%d', n) end
+
+-- Signals published once the script's writes are done.
+local ready_queues = {}
+local last_event = 0
+
+local function load_job(id)
+  local queue = redis.call('HGET', gk('jobs'), id)
+  if not queue then return nil end
+  local flat = redis.call('HGETALL', job_key(queue, id))
+  local j = {}
+  for i = 1, #flat, 2 do j[flat[i]] = flat[i + 1] end
+  return j
+end
+
+-- A job's changes are applied to the table and remembered, then written by save().
+local function set(j, field, value)
+  j[field] = value
+  j.__dirty = j.__dirty or {}
+  j.__dirty[field] = true
+end
+
+local function unset(j, field) set(j, field, false) end
+
+local function present(j, field) return j[field] ~= nil and j[field] ~= false end
+
+local function save(j)
+  if not j.__dirty then return end
+  local key = job_key(j.queue, j.id)
+  local hset, hdel = {}, {}
+  for field in pairs(j.__dirty) do
+    if j[field] then
+      hset[#hset + 1] = field
+      hset[#hset + 1] = j[field]
+    else
+      hdel[#hdel + 1] = field
+    end
+  end
+  if #hset > 0 then redis.call('HSET', key, unpack(hset)) end
+  if #hdel > 0 then redis.call('HDEL', key, unpack(hdel)) end
+  j.__dirty = nil
+end
+
+local function flatten(j)
+  local flat = {}
+  for field, value in pairs(j) do
+    if value and string.sub(field, 1, 2) ~= '__' then
+      flat[#flat + 1] = field
+      flat[#flat + 1] = value
+    end
+  end
+  return flat
+end
+
+-- Ready jobs: score -priority (exact: |priority| <= 1e6), ties broken by the member, which starts with
+-- the zero-padded submit sequence, so equal priorities lease in submit order.
+local function ready_member(j) return string.format('%016d', tonumber(j.seq)) .. ':' .. j.id end
+local function ready_key(j) return qk(j.queue, 'ready:' .. j.type) end
+local function deadline_of(j)
+  if j.state == 'running' and present(j, 'timeout') and present(j, 'started') then
+    return tonumber(j.started) + tonumber(j.timeout)
+  end
+  return nil
+end
+
+-- Listing indexes by (state), (queue, state), (type, state), (queue, type, state), all scored by seq.
+local function state_keys(j, state)
+  return {
+    gk('state:' .. state),
+    qk(j.queue, 'state:' .. state),
+    gk('type:' .. j.type .. ':state:' .. state),
+    qk(j.queue, 'type:' .. j.type .. ':state:' .. state),
+  }
+end
+
+-- Brings every index up to date with the job after a change from prev (nil for a new job).
+local function reindex(j, prev)
+  local seq = tonumber(j.seq)
+  if prev ~= j.state then
+    if prev then
+      for _, key in ipairs(state_keys(j, prev)) do redis.call('ZREM', key, j.id) end
+    end
+    for _, key in ipairs(state_keys(j, j.state)) do redis.call('ZADD', key, seq, j.id) end
+  end
+  if j.state == 'queued' then
+    redis.call('ZADD', ready_key(j), -tonumber(j.priority), ready_member(j))
+    if present(j, 'batch') then redis.call('ZADD', qk(j.queue, 'batch:' .. j.batch), seq, j.id) end
+  elseif prev == 'queued' then
+    redis.call('ZREM', ready_key(j), ready_member(j))
+    if present(j, 'batch') then redis.call('ZREM', qk(j.queue, 'batch:' .. j.batch), j.id) end
+  end
+  if j.state == 'scheduled' then
+    redis.call('ZADD', gk('scheduled'), tonumber(j.run_at), j.id)
+  elseif prev == 'scheduled' then
+    redis.call('ZREM', gk('scheduled'), j.id)
+  end
+  if j.state == 'running' then
+    redis.call('ZADD', gk('leases'), tonumber(j.lease), j.id)
+    local deadline = deadline_of(j)
+    if deadline then redis.call('ZADD', gk('deadlines'), deadline, j.id) end
+  elseif prev == 'running' then
+    redis.call('ZREM', gk('leases'), j.id)
+    redis.call('ZREM', gk('deadlines'), j.id)
+  end
+  if FINISHED[j.state] then
+    redis.call('ZADD', gk('finished'), tonumber(j.finished), j.id)
+  elseif prev and FINISHED[prev] then
+    redis.call('ZREM', gk('finished'), j.id)
+  end
+end
+
+local function wait_bucket(ms)
+  for i, bound in ipairs(WAIT_BOUNDS) do
+    if ms <= bound then return i - 1 end
+  end
+  return #WAIT_BOUNDS
+end
+
+-- Counters, per-minute activity, failure classes, durations, the event and the signal of one change.
+local function record(j, prev, event_type, reason)
+  local queue_key = qk(j.queue, 'queue')
+  if prev ~= j.state then
+    if prev then
+      redis.call('HINCRBY', queue_key, prev, -1)
+      redis.call('HINCRBY', queue_key, j.state, 1)
+      if FINISHED[j.state] then redis.call('HINCRBY', queue_key, 'total_' .. j.state, 1) end
+    else
+      redis.call('HINCRBY', queue_key, j.state, 1)
+      redis.call('HINCRBY', queue_key, 'total_submitted', 1)
+    end
+    local depth = tonumber(redis.call('HGET', queue_key, 'queued') or '0')
+
+    local minute = math.floor(tonumber(j.updated) / 60000) * 60000
+    local activity = qk(j.queue, 'activity:' .. int(minute))
+    redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
+    if not prev then redis.call('HINCRBY', activity, 'submitted', 1) end
+    if j.state == 'running' then
+      redis.call('HINCRBY', activity, 'started', 1)
+      if present(j, 'started') and present(j, 'queued_at') then
+        redis.call('HINCRBY', activity, 'w' .. wait_bucket(tonumber(j.started) - tonumber(j.queued_at)), 1)
+      end
+    elseif FINISHED[j.state] then
+      redis.call('HINCRBY', activity, j.state, 1)
+    end
+    redis.call('HSET', activity, 'depth', depth)
+  end
+
+  if prev == 'running' and present(j, 'error_class') and j.error_class ~= 'released'
+      and (event_type == 'job.failed' or event_type == 'job.retrying' or event_type == 'job.requeued') then
+    local minute = math.floor(tonumber(j.updated) / 60000) * 60000
+    redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
+    redis.call('HINCRBY', qk(j.queue, 'activity:' .. int(minute)), 'f:' .. j.error_class, 1)
+  end
+
+  if prev == 'running' and j.state == 'succeeded' and present(j, 'started') and present(j, 'finished') then
+    local durations = qk(j.queue, 'durations')
+    local sample = tonumber(j.finished) - tonumber(j.started)
+    local mean = tonumber(redis.call('HGET', durations, j.type) or '')
+    local samples = tonumber(redis.call('HGET', durations, j.type .. ':n') or '0')
+    if mean then mean = mean + (sample - mean) / math.min(samples + 1, 20) else mean = sample end
+    redis.call('HSET', durations, j.type, string.format('%.17g', mean), j.type .. ':n', samples + 1)
+  end
+
+  if j.state == 'queued' and prev ~= 'queued' then ready_queues[j.queue] = true end
+
+  if event_type then
+    local seq = redis.call('INCR', gk('event_seq'))
+    local fields = { 't', event_type, 'at', j.updated, 'id', j.id, 'q', j.queue, 'jt', j.type, 's', j.state,
+                     'a', j.attempt, 'p', j.priority }
+    if present(j, 'p_max') then
+      fields[#fields + 1] = 'pv'; fields[#fields + 1] = j.p_value
+      fields[#fields + 1] = 'pm'; fields[#fields + 1] = j.p_max
+      if present(j, 'p_msg') then fields[#fields + 1] = 'pmsg'; fields[#fields + 1] = j.p_msg end
+    end
+    if present(j, 'error') and (j.state == 'failed' or j.state == 'scheduled' or j.state == 'queued') then
+      fields[#fields + 1] = 'err'; fields[#fields + 1] = j.error
+    end
+    local worker = present(j, 'worker') and j.worker or j['a' .. j.attempt .. ':w']
+    if worker then fields[#fields + 1] = 'w'; fields[#fields + 1] = worker end
+    if reason then fields[#fields + 1] = 'r'; fields[#fields + 1] = reason end
+    redis.call('XADD', gk('events'), 'MAXLEN', '~', MAXLEN, '0-' .. int(seq), unpack(fields))
+    last_event = seq
+  end
+end
+
+-- Persists the job and records its change; returns the job as a flat field list.
+local function apply(j, prev, event_type, reason)
+  save(j)
+  reindex(j, prev)
+  record(j, prev, event_type, reason)
+  return flatten(j)
+end
+
+-- One message per script on P:signals: instance, last event sequence, then the queues made ready.
+local function publish()
+  if last_event == 0 and next(ready_queues) == nil then return end
+  local parts = { INSTANCE, int(last_event) }
+  for queue in pairs(ready_queues) do parts[#parts + 1] = queue end
+  redis.call('PUBLISH', gk('signals'), table.concat(parts, '\n'))
+end
+
+-- The reply of every script: { status, last event sequence, queues made ready, value }. The caller raises
+-- its own signals from it at once; other instances get them through the channel.
+local function reply(status, value)
+  local queues = {}
+  for queue in pairs(ready_queues) do queues[#queues + 1] = queue end
+  return { status, int(last_event), queues, value or {} }
+end
+
+local function not_found() return reply('not_found') end
+
+-- ── JobLifecycle ─────────────────────────────────────────────────────────────────────────────────
+
+local function lease_conflict(j) return reply('lease_conflict', { j.state, j.attempt }) end
+local function state_conflict(j) return reply('state_conflict', { j.state }) end
+
+local function holds_lease(j, attempt) return j.state == 'running' and j.attempt == attempt end
+
+-- Ends the running attempt: the attempt's outcome, the job's new state and its cleared lease fields.
+local function end_attempt(j, next_state, error_json, error_class, outcome)
+  local k = j.attempt
+  if tonumber(k) > 0 and present(j, 'a' .. k .. ':s') and not present(j, 'a' .. k .. ':e') then
+    set(j, 'a' .. k .. ':e', ARGV[2])
+    set(j, 'a' .. k .. ':o', outcome or next_state)
+    if error_json then set(j, 'a' .. k .. ':err', error_json) end
+  end
+  set(j, 'state', next_state)
+  if error_json then
+    set(j, 'error', error_json)
+    set(j, 'error_class', error_class)
+  end
+  unset(j, 'worker')
+  unset(j, 'lease')
+  unset(j, 'cancel')
+  if next_state == 'queued' then set(j, 'queued_at', ARGV[2]) else unset(j, 'queued_at') end
+  if FINISHED[next_state] then set(j, 'finished', ARGV[2]) else unset(j, 'finished') end
+  set(j, 'updated', ARGV[2])
+end
+
+-- Retry and flag: back to the queue with a fresh attempt budget.
+local function requeue(j)
+  set(j, 'state', 'queued')
+  set(j, 'attempt_limit', int(tonumber(j.attempt) + tonumber(j.max_attempts)))
+  for _, field in ipairs({ 'error', 'error_class', 'result', 'p_value', 'p_max', 'p_msg', 'cancel', 'run_at',
+                           'started', 'finished', 'collected' }) do
+    unset(j, field)
+  end
+  set(j, 'queued_at', ARGV[2])
+  set(j, 'updated', ARGV[2])
+end
+
+local function lease_job(j, worker, lease_ms)
+  local attempt = int(tonumber(j.attempt) + 1)
+  set(j, 'state', 'running')
+  set(j, 'attempt', attempt)
+  set(j, 'worker', worker)
+  set(j, 'lease', int(NOW + lease_ms))
+  set(j, 'started', ARGV[2])
+  unset(j, 'p_value'); unset(j, 'p_max'); unset(j, 'p_msg')
+  unset(j, 'cancel')
+  set(j, 'updated', ARGV[2])
+  set(j, 'a' .. attempt .. ':w', worker)
+  set(j, 'a' .. attempt .. ':s', ARGV[2])
+  return apply(j, 'queued', 'job.started')
+end
+
+-- TimeSpan.ToString() ("c" format) of a number of milliseconds, as JobLifecycle.TimeOut prints it.
+local function timespan_text(ms)
+  local days = math.floor(ms / 86400000)
+  local rest = ms - days * 86400000
+  local text = string.format('%02d:%02d:%02d', math.floor(rest / 3600000), math.floor(rest / 60000) % 60,
+                             math.floor(rest / 1000) % 60)
+  if days > 0 then text = int(days) .. '.' .. text end
+  if ms % 1000 ~= 0 then text = text .. string.format('.%07d', (ms % 1000) * 10000) end
+  return text
+end
+
+local function expire_job(j)
+  local error_json = cjson.encode({ message = "Worker '" .. (j.worker or '') .. "' stopped renewing its lease.", class = 'lost' })
+  if present(j, 'cancel') then
+    end_attempt(j, 'canceled', error_json, 'lost')
+    return apply(j, 'running', 'job.canceled')
+  end
+  if tonumber(j.attempt) >= tonumber(j.attempt_limit) then
+    end_attempt(j, 'failed', error_json, 'lost')
+    return apply(j, 'running', 'job.failed')
+  end
+  end_attempt(j, 'queued', error_json, 'lost', 'requeued')
+  return apply(j, 'running', 'job.requeued')
+end
+
+local function time_out_job(j)
+  local message = 'The attempt ran longer than its timeout of ' .. timespan_text(tonumber(j.timeout)) .. '.'
+  end_attempt(j, 'failed', cjson.encode({ message = message, class = 'timeout' }), 'timeout')
+  return apply(j, 'running', 'job.failed')
+end
+
+local function promote_job(j)
+  set(j, 'state', 'queued')
+  set(j, 'queued_at', ARGV[2])
+  set(j, 'updated', ARGV[2])
+  return apply(j, 'scheduled', 'job.queued')
+end
+
+-- ── Script bodies follow ─────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,40 @@
+-- EnqueueAsync: stores the jobs in order, in one atomic step. A job whose idempotency key is known (from
+-- before or from earlier in this batch) is not stored; the existing job is returned instead.
+-- arg(1) job count, then 16 values per job (see RedisJobStore.EnqueueArguments); '' means absent.
+local FIELDS = { 'id', 'queue', 'type', 'priority', 'idem', 'max_attempts', 'timeout', 'run_at', 'batch', 'webhook',
+                 'payload', 'metadata', 'req', 'req_labels', 'req_models', 'req_vram' }
+local count = tonumber(arg(1))
+local results = {}
+for n = 0, count - 1 do
+  local input = {}
+  for i, field in ipairs(FIELDS) do
+    local value = arg(2 + n * #FIELDS + i - 1)
+    if value ~= '' then input[field] = value end
+  end
+  local existing = input.idem and redis.call('HGET', gk('idem'), input.idem)
+  if existing then
+    results[#results + 1] = { 0, flatten(load_job(existing)) }
+  else
+    if redis.call('HEXISTS', gk('jobs'), input.id) == 1 then
+      return redis.error_reply('ERR job id ' .. input.id .. ' already exists')
+    end
+    local seq = redis.call('INCR', gk('seq'))
+    local scheduled = input.run_at and tonumber(input.run_at) > NOW
+    local j = { id = input.id, queue = input.queue, type = input.type }
+    for field, value in pairs(input) do set(j, field, value) end
+    set(j, 'seq', int(seq))
+    set(j, 'attempt_limit', input.max_attempts)
+    set(j, 'state', scheduled and 'scheduled' or 'queued')
+    set(j, 'attempt', '0')
+    set(j, 'created', ARGV[2])
+    set(j, 'updated', ARGV[2])
+    if not scheduled then set(j, 'queued_at', ARGV[2]) end
+    redis.call('HSET', gk('jobs'), j.id, j.queue)
+    if j.idem then redis.call('HSET', gk('idem'), j.idem, j.id) end
+    redis.call('SADD', gk('queues'), j.queue)
+    redis.call('ZADD', gk('all'), seq, j.id)
+    results[#results + 1] = { 1, apply(j, nil, 'job.submitted') }
+  end
+end
+publish()
+return reply('ok', results)
