@@ -27,8 +27,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET SDK is missing: install the SDK named in global.json ($(grep -o '"version": *"[^"]*"' global.json))." >&2
   exit 1
 fi
-# The tests need nothing beyond the SDK yet. Suites that need more add a line here, e.g.
-#   need redis-server redis-server; need nginx nginx; need chromium chromium
+need redis-server redis-server   # the Redis store's tests start real redis-server processes
+# Suites that need more add a line here, e.g. need nginx nginx; need chromium chromium
 
 echo "test.sh: building RenderQueue.slnx ($configuration)"
 dotnet build RenderQueue.slnx -c "$configuration" -warnaserror -nologo -v quiet

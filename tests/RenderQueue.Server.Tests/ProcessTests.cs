@@ -57,7 +57,7 @@ public sealed class ProcessTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [InlineData("RENDERQUEUE__Store__Kind", "mongodb", "Store:Kind is 'mongodb'")]
-    [InlineData("RENDERQUEUE__Store__Kind", "redis", "no Redis store yet")]
+    [InlineData("RENDERQUEUE__Store__Kind", "redis", "does not offer the Redis store yet")]
     [InlineData("RENDERQUEUE__Leases__Duration", "00:00:00", "Leases:Duration must be between")]
     [InlineData("RENDERQUEUE__Limits__MaxBatchSize", "0", "Limits:MaxBatchSize must be between 1 and 100000; it is 0")]
     [InlineData("RENDERQUEUE__Leases__Duraton", "00:00:10", "Duraton")]

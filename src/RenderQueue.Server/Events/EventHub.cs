@@ -28,6 +28,9 @@ internal sealed partial class EventHub(
     private EventSubscription[] _subscriptions = [];
     private long _cursor;
 
+    /// <summary>The sequence of the last event handed out; a new subscription receives only later ones.</summary>
+    public long Cursor => Volatile.Read(ref _cursor);
+
     /// <summary>Sockets connected now.</summary>
     public int Subscribers => Volatile.Read(ref _subscriptions).Length;
 
@@ -62,7 +65,7 @@ internal sealed partial class EventHub(
             {
                 var batch = await store.ReadEventsAsync(_cursor, ReadBatch, cancellationToken);
                 foreach (var e in batch) Deliver(e);
-                if (batch.Count > 0) _cursor = batch[^1].Sequence;
+                if (batch.Count > 0) Volatile.Write(ref _cursor, batch[^1].Sequence);
                 if (batch.Count < ReadBatch) return;
             }
         }

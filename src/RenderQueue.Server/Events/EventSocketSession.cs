@@ -14,14 +14,16 @@ namespace RenderQueue.Server.Events;
 internal sealed partial class EventSocketSession(EventHub hub, IJobStore store, ILogger<EventSocketSession> logger)
 {
     private const int ReplayBatch = 500;
+    // Real time on purpose: how long to wait for a peer's close frame is about the network, not the job clock,
+    // and a manual test clock must not leave a socket (and the host's shutdown) hanging.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     public async Task RunAsync(WebSocket socket, EventFilter filter, long? after, CancellationToken stopping)
     {
+        var lastSent = after ?? hub.Cursor; // what the client has seen, for the resume hint if it must be dropped
         using var subscription = hub.Subscribe(filter);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping, subscription.Dropped);
         var receiving = ReceiveUntilCloseAsync(socket, session);
-        var lastSent = 0L;
         try
         {
             if (after is { } from) lastSent = await ReplayAsync(socket, filter, from, session.Token);
