@@ -144,4 +144,40 @@ public sealed class ProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         output.WriteLine($"Stopped in {clock.ElapsedMilliseconds} ms with a parked lease and an open socket.");
     }
+
+    [Fact]
+    public async Task Oversized_bodies_are_413_problems_on_kestrel_declared_or_chunked()
+    {
+        var environment = DataIn(_folder.Path);
+        environment["RENDERQUEUE__Limits__MaxJsonBodyBytes"] = "2048";
+        environment["RENDERQUEUE__Limits__MaxArtifactBytes"] = "4096";
+        await using var server = ServerProcess.Start(_folder.Path, environment);
+        await server.WaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var big = "{\"type\": \"simulated\", \"payload\": {\"p\": \"" + new string('x', 5000) + "\"}}";
+
+        await (await http.PostJsonAsync("/api/v1/jobs", big)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "2048 bytes");
+        await (await http.SendAsync(Chunked(HttpMethod.Post, "/api/v1/jobs", System.Text.Encoding.UTF8.GetBytes(big), "application/json")))
+            .AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "2048 bytes");
+
+        await http.RegisterWorkerAsync("gpu-1");
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {}}""");
+        await http.LeaseAsync("gpu-1");
+        await (await http.SendAsync(Chunked(HttpMethod.Put, $"/api/v1/leases/{job.Id}/artifacts/big.bin?attempt=1", new byte[10_000], "application/octet-stream")))
+            .AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "4096 bytes");
+        var small = await (await http.SendAsync(Chunked(HttpMethod.Put, $"/api/v1/leases/{job.Id}/artifacts/small.png?attempt=1", new byte[3_000], "application/octet-stream")))
+            .ReadAsync<Core.Jobs.ArtifactInfo>();
+        Assert.Equal(3_000, small.Size);
+        Assert.Equal("image/png", small.ContentType);
+        Assert.Equal(["small.png"], Directory.EnumerateFiles(Path.Combine(_folder.Path, "artifacts", job.Id)).Select(Path.GetFileName));
+    }
+
+    private static HttpRequestMessage Chunked(HttpMethod method, string path, byte[] body, string contentType)
+    {
+        var content = new StreamContent(new MemoryStream(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        return request;
+    }
 }

@@ -28,9 +28,12 @@ internal sealed partial class ArtifactStorage(IOptions<ArtifactOptions> options,
         return path;
     }
 
-    /// <summary>The content type the client sent, or one guessed from the file extension.</summary>
+    /// <summary>The content type the client sent, or one guessed from the file extension when it sent none, or
+    /// only a tool's default (<c>application/octet-stream</c>, curl's <c>application/x-www-form-urlencoded</c>).</summary>
     public static string ContentTypeOf(string name, string? sent) =>
-        !string.IsNullOrWhiteSpace(sent) && !sent.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+        !string.IsNullOrWhiteSpace(sent)
+        && !sent.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)
+        && !sent.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             ? sent
             : ContentTypes.TryGetContentType(name, out var guessed) ? guessed : "application/octet-stream";
 

@@ -12,6 +12,7 @@ internal static class ProblemDefaults
         {
             404 when context.HttpContext.GetEndpoint() is null => $"There is no {request.Method} {request.Path}; see /openapi/v1.json for the API.",
             405 => $"{request.Method} is not allowed on {request.Path}.",
+            413 => "The request body is over the size limit.",
             415 => "Send the body as JSON with Content-Type: application/json.",
             _ => null,
         };

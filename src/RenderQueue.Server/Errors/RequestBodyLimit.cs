@@ -21,10 +21,14 @@ internal static class RequestBodyLimit
         var limit = isUpload ? limits.MaxArtifactBytes : limits.MaxJsonBodyBytes;
 
         if (context.Request.ContentLength > limit) throw new RequestBodyTooLargeException(limit);
+        var chunked = context.Request.ContentLength is null && context.Request.Body.CanRead;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            feature.MaxRequestBodySize = limit + 1; // ours fires first, with a problem body; Kestrel's is the backstop
-        if (context.Request.ContentLength is null && context.Request.Body.CanRead)
-            context.Request.Body = new LimitedReadStream(context.Request.Body, limit);
+        {
+            // A declared length was checked above. A chunked body is counted by our stream, which must be the one
+            // to refuse it (with a problem body): Kestrel counts bytes as they arrive, ahead of the reader.
+            feature.MaxRequestBodySize = chunked ? null : limit;
+        }
+        if (chunked) context.Request.Body = new LimitedReadStream(context.Request.Body, limit);
         await next(context);
     });
 }
