@@ -6,7 +6,7 @@ using RenderQueue.Server.Errors;
 // The content root is the app's own folder, so the published server finds its appsettings.json from any working
 // directory; data paths stay relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddEnvironmentVariables(prefix: "RENDERQUEUE__");
+builder.Configuration.AddEnvironmentVariables(prefix: "RENDERQUEUE__").AddCommandLine(args); // the command line still wins
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRenderQueueOptions();
