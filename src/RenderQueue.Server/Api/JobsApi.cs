@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using RenderQueue.Core.Api;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Errors;
+
+namespace RenderQueue.Server.Api;
+
+/// <summary>Clients' side of jobs: submit, read, list, and the actions people take on a job.</summary>
+internal static class JobsApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        group.MapPost("/", Submit);
+        group.MapPost("/batch", SubmitBatch);
+        group.MapGet("/", List);
+        group.MapGet("/{id}", Get);
+        group.MapPatch("/{id}", Patch);
+        group.MapPost("/{id}/cancel", Cancel);
+        group.MapPost("/{id}/retry", async (string id, IJobStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.RetryAsync(JobIds.Require(id), ct)));
+        group.MapPost("/{id}/flag", Flag);
+        group.MapPost("/{id}/collected", async (string id, IJobStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.MarkCollectedAsync(JobIds.Require(id), ct)));
+        return group;
+    }
+
+    private static async Task<Results<Created<Job>, Ok<Job>>> Submit(
+        SubmitJobRequest request,
+        [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
+        IJobStore store, TimeProvider time, CancellationToken ct)
+    {
+        var errors = SubmitValidation.Validate(request);
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > SubmitValidation.MaxKeyLength))
+            errors[IdempotencyHeader] = [$"An idempotency key has 1–{SubmitValidation.MaxKeyLength} characters."];
+        else if (idempotencyKey is not null && request.IdempotencyKey is not null && !string.Equals(idempotencyKey, request.IdempotencyKey, StringComparison.Ordinal))
+            errors["idempotency_key"] = [$"The {IdempotencyHeader} header and the idempotency_key field differ."];
+        RequestValidationException.ThrowIfAny(errors);
+
+        var newJob = SubmitValidation.ToNewJob(request, JobId.New(time), idempotencyKey);
+        var result = (await store.EnqueueAsync([newJob], ct))[0];
+        return result.Created
+            ? TypedResults.Created($"/api/v1/jobs/{result.Job.Id}", result.Job)
+            : TypedResults.Ok(result.Job);
+    }
+
+    private static async Task<Created<SubmitBatchResponse>> SubmitBatch(
+        SubmitBatchRequest request, IJobStore store, TimeProvider time, IOptions<LimitsOptions> limits, CancellationToken ct)
+    {
+        var max = limits.Value.MaxBatchSize;
+        if (request.Jobs is not { Count: > 0 } jobs || jobs.Count > max)
+            throw RequestValidationException.For("jobs", FormattableString.Invariant($"A batch holds 1–{max} jobs; this one has {request.Jobs?.Count ?? 0}."));
+
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (jobs[i] is null) errors[FormattableString.Invariant($"jobs[{i}]")] = ["A job is required."];
+            else foreach (var (key, value) in SubmitValidation.Validate(jobs[i], FormattableString.Invariant($"jobs[{i}]."))) errors[key] = value;
+        }
+        RequestValidationException.ThrowIfAny(errors);
+
+        var results = await store.EnqueueAsync([.. jobs.Select(j => SubmitValidation.ToNewJob(j, JobId.New(time)))], ct);
+        return TypedResults.Created("/api/v1/jobs", new SubmitBatchResponse([.. results.Select(r => r.Job)]));
+    }
+
+    private static async Task<Ok<Job>> Get(string id, IJobStore store, CancellationToken ct)
+    {
+        var job = await store.GetAsync(JobIds.Require(id), ct) ?? throw new JobNotFoundException(id);
+        return TypedResults.Ok(await WithPositionAsync(job, store, ct));
+    }
+
+    private static async Task<Ok<JobPage>> List(
+        string? state, string? queue, string? type, int? limit, string? cursor, IJobStore store, CancellationToken ct)
+    {
+        var query = JobListQuery.Parse(state, queue, type, limit, cursor);
+        var page = await store.ListAsync(query, ct);
+        var items = new List<Job>(page.Items.Count);
+        foreach (var job in page.Items) items.Add(await WithPositionAsync(job, store, ct));
+        return TypedResults.Ok(page with { Items = items });
+    }
+
+    private static async Task<Ok<Job>> Patch(string id, PatchJobRequest request, IJobStore store, CancellationToken ct)
+    {
+        JobIds.Require(id);
+        if (request.Priority is not { } priority)
+            throw RequestValidationException.For("priority", "priority is required: the only field a job can change.");
+        if (priority is < -SubmitValidation.MaxPriority or > SubmitValidation.MaxPriority)
+            throw RequestValidationException.For("priority", $"Priority must be between {-SubmitValidation.MaxPriority} and {SubmitValidation.MaxPriority}.");
+        return TypedResults.Ok(await store.SetPriorityAsync(id, priority, ct));
+    }
+
+    private static async Task<Ok<Job>> Cancel(
+        string id, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CancelJobRequest? request,
+        IJobStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.CancelAsync(JobIds.Require(id), request?.Reason, ct));
+
+    private static async Task<Ok<Job>> Flag(string id, FlagJobRequest request, IJobStore store, CancellationToken ct)
+    {
+        JobIds.Require(id);
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2_000)
+            throw RequestValidationException.For("reason", "Say why the output must be rendered again (1–2,000 characters).");
+        return TypedResults.Ok(await store.FlagAsync(id, request.Reason, ct));
+    }
+
+    /// <summary>Queued jobs show where they stand and when they should start.</summary>
+    internal static async Task<Job> WithPositionAsync(Job job, IJobStore store, CancellationToken ct)
+    {
+        if (job.State != JobState.Queued) return job;
+        return await store.GetPositionAsync(job.Id, ct) is { } position
+            ? job with { Position = position.Position, Eta = position.Eta }
+            : job;
+    }
+}

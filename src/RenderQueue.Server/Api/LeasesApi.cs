@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using RenderQueue.Core.Api;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Dispatch;
+using RenderQueue.Server.Errors;
+
+namespace RenderQueue.Server.Api;
+
+/// <summary>Workers' side of jobs: the long-poll lease, then renew, complete, fail or release, each fenced by the attempt.</summary>
+internal static class LeasesApi
+{
+    public const int MaxJobsPerLease = 100;
+
+    public static RouteGroupBuilder MapLeases(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/leases").WithTags("Leases");
+        group.MapPost("/", Lease);
+        group.MapPost("/{jobId}/renew", Renew);
+        group.MapPost("/{jobId}/complete", async (string jobId, CompleteLeaseRequest request, IJobStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.CompleteAsync(Token(jobId, request.Attempt), request.Result, ct)));
+        group.MapPost("/{jobId}/fail", Fail);
+        group.MapPost("/{jobId}/release", async (string jobId, ReleaseLeaseRequest request, IJobStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ReleaseAsync(Token(jobId, request.Attempt), request.Reason ?? "Released by the worker.", ct)));
+        return group;
+    }
+
+    private static async Task<Ok<LeaseJobsResponse>> Lease(
+        LeaseJobsRequest request, WorkerDirectory workers, LeaseDispatcher dispatcher, IOptions<LeaseOptions> options,
+        IHostApplicationLifetime lifetime, HttpContext http)
+    {
+        var leases = options.Value;
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.WorkerId)) errors["worker_id"] = ["worker_id is required: register first with POST /api/v1/workers/register."];
+        if (request.MaxJobs is < 1 or > MaxJobsPerLease) errors["max_jobs"] = [FormattableString.Invariant($"max_jobs must be between 1 and {MaxJobsPerLease}.")];
+        if (request.Wait > leases.MaxWait) errors["wait"] = [FormattableString.Invariant($"wait must be at most {leases.MaxWait.TotalSeconds:0.###} seconds.")];
+        if (request.FreeVramMb is < 0) errors["free_vram_mb"] = ["free_vram_mb cannot be negative."];
+        RequestValidationException.ThrowIfAny(errors);
+
+        var worker = await workers.GetAsync(request.WorkerId!, http.RequestAborted);
+        if (worker.DrainRequested || worker.Draining) return TypedResults.Ok(new LeaseJobsResponse([], leases.Duration));
+
+        var registration = worker.Registration;
+        var leaseRequest = new LeaseRequest
+        {
+            WorkerId = worker.Id,
+            Types = registration.Types,
+            Queues = registration.Queues,
+            Capabilities = new WorkerCapabilities(registration.Labels, registration.Models, request.FreeVramMb ?? worker.FreeVramMb),
+            MaxJobs = request.MaxJobs,
+            LeaseDuration = leases.Duration,
+        };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var jobs = await dispatcher.LeaseAsync(leaseRequest, request.Wait, stop.Token);
+        return TypedResults.Ok(new LeaseJobsResponse(jobs, leases.Duration));
+    }
+
+    private static async Task<Ok<RenewLeaseResponse>> Renew(
+        string jobId, RenewLeaseRequest request, IJobStore store, IOptions<LeaseOptions> options, CancellationToken ct)
+    {
+        var token = Token(jobId, request.Attempt);
+        if (request.Progress is { } p && (!double.IsFinite(p.Value) || !double.IsFinite(p.Max) || p.Value < 0 || p.Max <= 0 || p.Message?.Length > 1_000))
+            throw RequestValidationException.For("progress", "progress needs 0 ≤ value, 0 < max, and a message of at most 1,000 characters.");
+        var job = await store.RenewAsync(token, request.Progress, options.Value.Duration, ct);
+        return TypedResults.Ok(new RenewLeaseResponse(job.LeaseExpiresAt ?? default, job.CancelRequested));
+    }
+
+    private static async Task<Ok<Job>> Fail(string jobId, FailLeaseRequest request, IJobStore store, CancellationToken ct)
+    {
+        var token = Token(jobId, request.Attempt);
+        if (request.Error is not { } error || string.IsNullOrWhiteSpace(error.Message))
+            throw RequestValidationException.For("error", "error.message is required: say what went wrong.");
+        if (string.IsNullOrEmpty(error.Class) || !SubmitValidation.IsName(error.Class))
+            throw RequestValidationException.For("error.class", "error.class is a name such as error, oom, timeout, invalid_input.");
+        return TypedResults.Ok(await store.FailAsync(token, new JobFailure(error, request.Retryable), ct));
+    }
+
+    /// <summary>The fencing token of a worker call; attempts start at 1.</summary>
+    internal static LeaseToken Token(string jobId, int attempt)
+    {
+        JobIds.Require(jobId);
+        if (attempt < 1) throw RequestValidationException.For("attempt", "attempt is required: the attempt number the lease was granted with (1 or more).");
+        return new LeaseToken(jobId, attempt);
+    }
+}

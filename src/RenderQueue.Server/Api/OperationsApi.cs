@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using RenderQueue.Server.Events;
+using RenderQueue.Server.Health;
+using RenderQueue.Server.Metrics;
+
+namespace RenderQueue.Server.Api;
+
+/// <summary>What operators and their tools call: liveness, readiness and Prometheus metrics.</summary>
+internal static class OperationsApi
+{
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder routes)
+    {
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(StoreHealthCheck.ReadyTag),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+        routes.MapGet("/metrics", Metrics).WithTags("Operations");
+        return routes;
+    }
+
+    private static async Task<IResult> Metrics(EventHub hub, JobStatsCache stats, PrometheusExporter exporter, CancellationToken ct)
+    {
+        await hub.CatchUpAsync(ct);   // counters include every committed event
+        await stats.RefreshAsync(ct); // gauges read the store's counters, at most once a second
+        return TypedResults.Text(exporter.Scrape(), PrometheusTextWriter.ContentType);
+    }
+}

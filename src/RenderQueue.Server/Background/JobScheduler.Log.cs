@@ -1,0 +1,13 @@
+namespace RenderQueue.Server.Background;
+
+internal sealed partial class JobScheduler
+{
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Moved {Count} due jobs to their queue")]
+        public static partial void Promoted(ILogger logger, int count);
+
+        [LoggerMessage(2, LogLevel.Error, "Promoting due jobs failed; trying again shortly")]
+        public static partial void PromoteFailed(ILogger logger, Exception exception);
+    }
+}

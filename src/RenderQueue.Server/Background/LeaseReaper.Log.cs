@@ -1,0 +1,13 @@
+namespace RenderQueue.Server.Background;
+
+internal sealed partial class LeaseReaper
+{
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Reaped {Count} expired leases")]
+        public static partial void Reaped(ILogger logger, int count);
+
+        [LoggerMessage(2, LogLevel.Error, "Reaping expired leases failed; trying again at the next interval")]
+        public static partial void ReapFailed(ILogger logger, Exception exception);
+    }
+}

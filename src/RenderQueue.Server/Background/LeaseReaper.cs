@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using RenderQueue.Core.Storage;
+using RenderQueue.Server.Configuration;
+
+namespace RenderQueue.Server.Background;
+
+/// <summary>
+/// Requeues jobs whose worker stopped renewing (or fails them with class <c>lost</c> when their attempts are used
+/// up), and fails jobs past their timeout. Runs on the store's clock every <see cref="LeaseOptions.ReaperInterval"/>.
+/// </summary>
+internal sealed partial class LeaseReaper(IJobStore store, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseReaper> logger)
+    : BackgroundService
+{
+    private const int Batch = 1_000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReaperInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await ReapAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private async Task ReapAsync(CancellationToken ct)
+    {
+        try
+        {
+            int reaped;
+            do
+            {
+                reaped = await store.ReapAsync(Batch, options.Value.TimeoutGrace, ct);
+                if (reaped > 0) Log.Reaped(logger, reaped);
+            } while (reaped == Batch && !ct.IsCancellationRequested);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            Log.ReapFailed(logger, e);
+        }
+    }
+}

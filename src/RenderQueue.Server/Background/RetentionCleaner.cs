@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using RenderQueue.Core.Storage;
+using RenderQueue.Server.Artifacts;
+using RenderQueue.Server.Configuration;
+
+namespace RenderQueue.Server.Background;
+
+/// <summary>
+/// Deletes finished jobs older than <see cref="RetentionOptions.FinishedJobs"/> together with their artifact folders,
+/// and history (events, activity, silent workers) older than <see cref="RetentionOptions.History"/>, every
+/// <see cref="RetentionOptions.Interval"/>.
+/// </summary>
+internal sealed partial class RetentionCleaner(
+    IJobStore store, ArtifactStorage artifacts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionCleaner> logger)
+    : BackgroundService
+{
+    private const int Batch = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        try
+        {
+            do
+            {
+                await CleanAsync(stoppingToken);
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    internal async Task CleanAsync(CancellationToken ct)
+    {
+        try
+        {
+            var retention = options.Value;
+            var now = time.GetUtcNow();
+            var purged = 0;
+            IReadOnlyList<string> ids;
+            do
+            {
+                ids = await store.PurgeFinishedAsync(now - retention.FinishedJobs, Batch, ct);
+                foreach (var id in ids) artifacts.DeleteJob(id);
+                purged += ids.Count;
+            } while (ids.Count == Batch);
+            if (purged > 0) Log.Purged(logger, purged);
+            await store.TrimHistoryAsync(now - retention.History, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            Log.CleanFailed(logger, e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Options;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Metrics;
+
+namespace RenderQueue.Server.Dispatch;
+
+/// <summary>
+/// The long-poll behind <c>POST /api/v1/leases</c>. A request that finds nothing parks until the store signals
+/// that jobs became ready in one of its queues, then tries again (another worker may win the race, so it parks
+/// again). It also re-checks every <see cref="LeaseOptions.RecheckInterval"/> in case a signal was missed.
+/// No polling interval sits in the hot path: a parked worker gets a job as soon as it is committed.
+/// </summary>
+internal sealed partial class LeaseDispatcher : IDisposable
+{
+    private readonly IJobStore _store;
+    private readonly TimeProvider _time;
+    private readonly LeaseOptions _options;
+    private readonly RenderQueueMetrics _metrics;
+    private readonly ILogger<LeaseDispatcher> _logger;
+    private readonly Lock _gate = new();
+    private readonly HashSet<LeaseWaiter> _waiters = [];
+
+    public LeaseDispatcher(IJobStore store, TimeProvider time, IOptions<LeaseOptions> options, RenderQueueMetrics metrics, ILogger<LeaseDispatcher> logger)
+    {
+        _store = store;
+        _time = time;
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        _store.Signals.JobsReady += OnJobsReady;
+    }
+
+    /// <summary>Parked requests, for tests and metrics.</summary>
+    public int Parked
+    {
+        get { lock (_gate) return _waiters.Count; }
+    }
+
+    /// <summary>
+    /// Leases what <paramref name="request"/> can get now, or waits up to <paramref name="wait"/> for it. When
+    /// <paramref name="cancellationToken"/> fires (the client went away, the server stops) it returns nothing, and
+    /// hands back any job it leased in that instant so no job is held by a worker that will never see it.
+    /// </summary>
+    public async Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var waiter = new LeaseWaiter(request.Queues);
+        var started = _time.GetTimestamp();
+        lock (_gate) _waiters.Add(waiter);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                waiter.Reset();
+                // Not cancellable on purpose: a lease that commits must reach the code that can release it.
+                var jobs = await _store.LeaseAsync(request, CancellationToken.None);
+                if (jobs.Count > 0) return await DeliverAsync(jobs, cancellationToken);
+
+                var left = wait - _time.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero) break;
+                await ParkAsync(waiter, Min(left, _options.RecheckInterval), cancellationToken);
+            }
+            return [];
+        }
+        finally
+        {
+            lock (_gate) _waiters.Remove(waiter);
+        }
+    }
+
+    public void Dispose() => _store.Signals.JobsReady -= OnJobsReady;
+
+    private async Task<IReadOnlyList<Job>> DeliverAsync(IReadOnlyList<Job> jobs, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            foreach (var job in jobs) await ReleaseAsync(job);
+            return [];
+        }
+        foreach (var job in jobs) _metrics.Leased(job);
+        return jobs;
+    }
+
+    private async Task ReleaseAsync(Job job)
+    {
+        try
+        {
+            await _store.ReleaseAsync(job.LeaseToken, "The worker went away before the lease reached it.", CancellationToken.None);
+            Log.ReleasedUndelivered(_logger, job.Id, job.Attempt);
+        }
+        catch (JobStoreException e)
+        {
+            Log.ReleaseFailed(_logger, e, job.Id, job.Attempt);
+        }
+    }
+
+    private async Task ParkAsync(LeaseWaiter waiter, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await waiter.Woken.WaitAsync(timeout, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // the safety-net re-check, or the end of the wait
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the loop ends
+        }
+    }
+
+    private void OnJobsReady(string queue)
+    {
+        lock (_gate)
+        {
+            foreach (var waiter in _waiters)
+            {
+                if (waiter.Wants(queue)) waiter.Wake();
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,22 @@
+namespace RenderQueue.Server.Dispatch;
+
+/// <summary>One parked lease request: which queues it takes from, and a latch the dispatcher opens to wake it.</summary>
+internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
+{
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>An empty queue list takes from every queue.</summary>
+    public bool Wants(string queue) => queues.Count == 0 || queues.Contains(queue, StringComparer.Ordinal);
+
+    /// <summary>Completes when <see cref="Wake"/> is called after the latch was last reset.</summary>
+    public Task Woken => Volatile.Read(ref _wake).Task;
+
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>Arms the latch again before the next look at the store, so a wake-up in between is not lost.</summary>
+    public void Reset()
+    {
+        if (Volatile.Read(ref _wake).Task.IsCompleted)
+            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+}

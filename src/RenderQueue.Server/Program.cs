@@ -1,0 +1,43 @@
+using RenderQueue.Server;
+using RenderQueue.Server.Api;
+using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Errors;
+
+// The content root is the app's own folder, so the published server finds its appsettings.json from any working
+// directory; data paths stay relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables(prefix: "RENDERQUEUE__").AddCommandLine(args); // the command line still wins
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRenderQueueOptions();
+builder.Services.AddRenderQueueStore(builder.Configuration);
+builder.Services.AddRenderQueueHttp();
+builder.Services.AddLeaseDispatch();
+builder.Services.AddEventFeed();
+builder.Services.AddArtifactStorage();
+builder.Services.AddRenderQueueMetrics();
+builder.Services.AddHousekeeping();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseWebSockets();
+app.UseRouting();
+app.UseRequestBodyLimits();
+
+app.MapJobs();
+app.MapArtifacts();
+app.MapLeases();
+app.MapWorkers();
+app.MapQueues();
+app.MapStats();
+app.MapEvents();
+app.MapOperations();
+app.MapOpenApi();
+
+app.LogWhereEverythingIs();
+app.Run();
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
+public partial class Program;

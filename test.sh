@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds RenderQueue once and runs every test project. Installs with apt-get whatever the tests need when it is
+# missing. Exits non-zero on any failure. Run one class with:
+#   dotnet test tests/RenderQueue.Server.Tests --filter FullyQualifiedName~LeaseLifecycleTests
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+configuration="${CONFIGURATION:-Release}"
+
+apt_updated=false
+# need <command> <debian package>: installs the package when the command is missing.
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  if [ "$apt_updated" = false ]; then
+    echo "test.sh: apt-get update (to install $2)"
+    $sudo apt-get update -qq
+    apt_updated=true
+  fi
+  echo "test.sh: installing $2 for $1"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK is missing: install the SDK named in global.json ($(grep -o '"version": *"[^"]*"' global.json))." >&2
+  exit 1
+fi
+need redis-server redis-server   # the Redis store's tests start real redis-server processes
+# Suites that need more add a line here, e.g. need nginx nginx; need chromium chromium
+
+echo "test.sh: building RenderQueue.slnx ($configuration)"
+dotnet build RenderQueue.slnx -c "$configuration" -warnaserror -nologo -v quiet
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+echo "test.sh: running every test project"
+status=0
+dotnet test RenderQueue.slnx -c "$configuration" --no-build --nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line over all projects: "N passed, N failed, N skipped".
+summary() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(summary Passed)
+failed=$(summary Failed)
+skipped=$(summary Skipped)
+echo
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+if [ "$status" -ne 0 ] || [ "${failed:-0}" -ne 0 ] || [ "${passed:-0}" -eq 0 ]; then exit 1; fi
