@@ -14,7 +14,11 @@ internal static class WorkerServices
     /// <summary>The agent, bound to the <c>Worker</c> section, with every runner this worker knows.</summary>
     public static IServiceCollection AddRenderQueueWorker(this IServiceCollection services)
     {
-        services.AddRenderQueueAgentCore();
+        services.AddRenderQueueAgent();
+        services.AddOptions<HostOptions>().Configure<IOptions<AgentOptions>>((host, agent) =>
+        {
+            if (host.ShutdownTimeout < agent.Value.ShutdownTimeout) host.ShutdownTimeout = agent.Value.ShutdownTimeout;
+        });
         services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.Section)
             .PostConfigure<IOptions<ComfyUIOptions>, IOptions<A1111Options>, IOptions<CommandOptions>>((agent, comfyUI, a1111, commands) =>

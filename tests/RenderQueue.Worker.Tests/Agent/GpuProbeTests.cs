@@ -13,15 +13,19 @@ public sealed class GpuProbeTests : IDisposable
 
     public void Dispose() => _bin.Dispose();
 
-    /// <summary>Writes a fake <c>nvidia-smi</c> that checks its arguments and prints <paramref name="output"/>.</summary>
-    internal static void FakeNvidiaSmi(TempDirectory bin, string output, int exitCode = 0) =>
+    /// <summary>
+    /// Writes a fake <c>nvidia-smi</c> that checks its arguments and prints <paramref name="output"/>, using shell
+    /// builtins only, so it works on a PATH that holds nothing else.
+    /// </summary>
+    internal static void FakeNvidiaSmi(TempDirectory bin, string output, int exitCode = 0)
+    {
+        var lines = string.Join('\n', output.Split('\n').Select(line => $"printf '%s\\n' '{line.Replace("'", "", StringComparison.Ordinal)}'"));
         CommandRunnerTests.Script(bin, "nvidia-smi", $$"""
             [ "$1" = "{{NvidiaSmiParser.QueryArguments}}" ] && [ "$2" = "{{NvidiaSmiParser.FormatArguments}}" ] || { echo "unexpected arguments: $*" >&2; exit 9; }
-            cat <<'OUT'
-            {{output}}
-            OUT
+            {{lines}}
             exit {{exitCode}}
             """);
+    }
 
     private static NvidiaSmiGpuProbe Probe(string searchPath) =>
         new(Options.Create(new NvidiaSmiOptions { SearchPath = searchPath }), NullLogger<NvidiaSmiGpuProbe>.Instance);
