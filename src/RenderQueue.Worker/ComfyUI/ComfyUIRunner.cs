@@ -34,12 +34,6 @@ internal sealed partial class ComfyUIRunner : IJobRunner, IModelSource, IAsyncDi
 
     public string Type => JobType;
 
-    /// <summary>Opens every backend's socket now rather than at the first job.</summary>
-    public void Connect()
-    {
-        foreach (var backend in _pool.Backends) backend.Connection.EnsureStarted();
-    }
-
     public async Task<JsonElement?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
         var payload = ComfyUIPayload.Parse(run.Payload);

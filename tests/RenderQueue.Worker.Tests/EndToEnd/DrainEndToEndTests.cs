@@ -36,4 +36,19 @@ public sealed class DrainEndToEndTests
 
         Jobs.AssertState(JobState.Succeeded, await client.GetJobAsync(submitted.Id));
     }
+
+    [Fact]
+    public async Task A_job_past_its_timeout_is_stopped_and_failed_as_timeout_without_retry()
+    {
+        using var server = new ServerApp();
+        var client = server.NewClient();
+        await using var worker = await WorkerHost.StartAsync(server.Address, "--types", "simulated");
+        var request = Jobs.Request("simulated", """{"duration": 30, "steps": 30}""", maxAttempts: 3) with { Timeout = TimeSpan.FromSeconds(1) };
+
+        var job = await client.WaitForFinishedAsync((await client.SubmitAsync(request)).Id);
+
+        Jobs.AssertState(JobState.Failed, job);
+        Assert.Single(job.Attempts);
+        Assert.Equal(ErrorClasses.Timeout, job.Error!.Class);
+    }
 }

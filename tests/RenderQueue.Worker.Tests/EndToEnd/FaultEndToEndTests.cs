@@ -6,7 +6,7 @@ using RenderQueue.Worker.Tests.Support;
 namespace RenderQueue.Worker.Tests.EndToEnd;
 
 /// <summary>What ComfyUI's failures become on the server: failed once, retried, lost then retried, canceled.</summary>
-public sealed class FaultEndToEndTests : IAsyncLifetime
+public sealed class FaultEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private FakeComfyUI _comfy = null!;
     private ServerApp _server = null!;
@@ -89,6 +89,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         clock.Stop();
 
         Jobs.AssertState(JobState.Canceled, job);
+        output.WriteLine($"cancel → canceled: {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"canceled after {clock.Elapsed}");
         var promptId = Assert.Single(_comfy.Prompts)["prompt_id"]!.GetValue<string>();
         Assert.Contains(promptId, _comfy.Interrupts);

@@ -8,7 +8,7 @@ using RenderQueue.Worker.Tests.Support;
 namespace RenderQueue.Worker.Tests.EndToEnd;
 
 /// <summary>The worker as a real process: kill -9 mid-job, and GPUs from whatever nvidia-smi is on its PATH.</summary>
-public sealed class WorkerProcessTests
+public sealed class WorkerProcessTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Kill_9_mid_job_the_job_is_leased_again_after_the_lease_expires_and_completes_exactly_once()
@@ -36,7 +36,9 @@ public sealed class WorkerProcessTests
         Jobs.AssertState(JobState.Succeeded, job);
         Assert.Equal(2, job.Attempt);
         Assert.Equal(["first", "second"], job.Attempts.Select(a => a.WorkerId));
-        Assert.True(job.Attempts[1].StartedAt - job.Attempts[0].StartedAt >= server.LeaseDuration, "leased again only after the lease expired");
+        var releasedAfter = job.Attempts[1].StartedAt - job.Attempts[0].StartedAt;
+        output.WriteLine($"attempt 1 start → attempt 2 start: {releasedAfter.TotalMilliseconds:0} ms (lease {server.LeaseDuration.TotalSeconds:0} s); kill → succeeded: {killedAt.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(releasedAfter >= server.LeaseDuration, "leased again only after the lease expired");
         var lines = File.ReadAllLines(ledger).Select(l => l.Split('\t')).Where(l => l[1] == submitted.Id).ToList();
         Assert.Equal(["start 1", "start 2", "end 2 succeeded"], lines.Select(l => l[0] == "end" ? $"end {l[2]} {l[5]}" : $"start {l[2]}"));
         Assert.NotEqual(lines[0][3], lines[1][3]); // two processes
@@ -61,7 +63,9 @@ public sealed class WorkerProcessTests
         var submitted = await client.SubmitAsync(Jobs.Request("simulated", """{"duration": 60, "steps": 60}"""));
         await WaitUntilAsync(() => client.GetJobAsync(submitted.Id).Result.Progress is not null, worker); // the runner has started
 
+        var clock = Stopwatch.StartNew();
         var exitCode = await worker.TerminateAsync(TimeSpan.FromSeconds(20));
+        output.WriteLine($"SIGTERM → exited with the job released: {clock.Elapsed.TotalMilliseconds:0} ms (drain grace 500 ms)");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}; log:\n{worker.Log}");
         var job = await client.GetJobAsync(submitted.Id);
