@@ -1,7 +1,6 @@
 using System.Globalization;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Core.Workers;
 using StackExchange.Redis;
 
 namespace RenderQueue.Storage.Redis;
@@ -31,31 +30,22 @@ public sealed partial class RedisJobStore
         return new JobPage(jobs, next);
     }
 
-    public async Task<QueuePosition?> GetPositionAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, QueuePosition>> GetPositionsAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken)
     {
-        var reply = (await RunAsync(StoreScripts.Position, [jobId, Milliseconds(_rules.WorkerTtl)], cancellationToken)).ThrowIfRefused(jobId);
-        var items = reply.Items;
-        if (items.Length == 0) return null;
-        var position = (int)Math.Min((long)items[0] + 1, Math.Max(1, _rules.PositionCountLimit));
-        return new QueuePosition(position, EstimateWait(items, position));
-    }
-
-    /// <summary>Jobs ahead spread over the online workers that serve this queue and type, times the mean duration.</summary>
-    private TimeSpan? EstimateWait(RedisResult[] items, int position)
-    {
-        if ((string)items[1]! is not { Length: > 0 } mean) return null;
-        var (queue, type) = ((string)items[2]!, (string)items[3]!);
+        var positions = new Dictionary<string, QueuePosition>(StringComparer.Ordinal);
+        if (jobIds.Count == 0) return positions;
+        var reply = (await RunAsync(StoreScripts.Position,
+            [System.Text.Json.JsonSerializer.Serialize(jobIds), Milliseconds(_rules.WorkerTtl)], cancellationToken)).ThrowIfRefused("");
         var now = _time.GetUtcNow();
-        var slots = ((RedisResult[])items[4]!)
-            .Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl))
-            .Where(w => w.Status == WorkerStatus.Online && Serves(w.Registration, queue, type))
-            .Sum(w => Math.Max(1, w.Registration.Concurrency));
-        var rounds = Math.Ceiling(position / (double)Math.Max(1, slots));
-        return TimeSpan.FromMilliseconds(rounds * double.Parse(mean, CultureInfo.InvariantCulture));
+        var workers = ((RedisResult[])reply.Items[1]!).Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl)).ToList();
+        foreach (RedisResult[] entry in (RedisResult[])reply.Items[0]!)
+        {
+            var position = (int)Math.Min((long)entry[1] + 1, Math.Max(1, _rules.PositionCountLimit));
+            double? mean = (string)entry[2]! is { Length: > 0 } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;
+            positions[(string)entry[0]!] = QueuePosition.Estimate(position, mean, workers, (string)entry[3]!, (string)entry[4]!);
+        }
+        return positions;
     }
-
-    private static bool Serves(WorkerRegistration worker, string queue, string type) =>
-        worker.Types.Contains(type, StringComparer.Ordinal) && (worker.Queues.Count == 0 || worker.Queues.Contains(queue, StringComparer.Ordinal));
 
     public async Task<StoreStats> GetStatsAsync(CancellationToken cancellationToken)
     {

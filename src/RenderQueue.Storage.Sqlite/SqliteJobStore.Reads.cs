@@ -3,7 +3,6 @@ using System.Text.Json;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Json;
 using RenderQueue.Core.Storage;
-using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Storage.Sqlite;
 
@@ -15,35 +14,19 @@ public sealed partial class SqliteJobStore
     public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql => JobListing.Page(sql, query)));
 
-    public Task<QueuePosition?> GetPositionAsync(string jobId, CancellationToken cancellationToken) =>
-        Task.FromResult(_readers.Read(sql =>
+    public Task<IReadOnlyDictionary<string, QueuePosition>> GetPositionsAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, QueuePosition>>(_readers.Read(sql =>
         {
-            using var reader = sql.Query("SELECT state, queue, type, priority, seq FROM jobs WHERE id = $1", jobId);
-            if (!reader.Read()) throw new JobNotFoundException(jobId);
-            if (reader.GetInt32(0) != (int)JobState.Queued) return null;
-            var (queue, type, priority, seq) = (reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4));
-            reader.Close();
-
-            var limit = _rules.PositionCountLimit;
-            var ahead = Count(sql, "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 1 AND queue = $1 AND type = $2 AND priority > $3 LIMIT $4)", queue, type, priority, limit);
-            if (ahead < limit)
-                ahead += Count(sql, "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 1 AND queue = $1 AND type = $2 AND priority = $3 AND seq < $4 LIMIT $5)", queue, type, priority, seq, limit - ahead);
-            var position = (int)Math.Min(ahead + 1, limit);
-            return new QueuePosition(position, EstimateWait(sql, queue, type, position));
+            var positions = PositionCounter.Count(sql, jobIds, _rules.PositionCountLimit);
+            var workers = positions.Count == 0 ? [] : Workers(sql);
+            var result = new Dictionary<string, QueuePosition>(StringComparer.Ordinal);
+            foreach (var (id, queue, type, position) in positions)
+            {
+                var mean = sql.Scalar("SELECT mean_ms FROM durations WHERE queue = $1 AND type = $2", queue, type) as double?;
+                result[id] = QueuePosition.Estimate(position, mean, workers, queue, type);
+            }
+            return result;
         }));
-
-    /// <summary>Jobs ahead spread over the online workers that serve this queue and type, times the mean duration.</summary>
-    private TimeSpan? EstimateWait(Commands sql, string queue, string type, int position)
-    {
-        if (sql.Scalar("SELECT mean_ms FROM durations WHERE queue = $1 AND type = $2", queue, type) is not double meanMs) return null;
-        var slots = Workers(sql).Where(w => w.Status == WorkerStatus.Online && Serves(w.Registration, queue, type))
-                                .Sum(w => Math.Max(1, w.Registration.Concurrency));
-        var rounds = Math.Ceiling(position / (double)Math.Max(1, slots));
-        return TimeSpan.FromMilliseconds(rounds * meanMs);
-    }
-
-    private static bool Serves(WorkerRegistration worker, string queue, string type) =>
-        worker.Types.Contains(type, StringComparer.Ordinal) && (worker.Queues.Count == 0 || worker.Queues.Contains(queue, StringComparer.Ordinal));
 
     public Task<StoreStats> GetStatsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql =>

@@ -140,8 +140,12 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         return queues;
     }
 
+    private int _disposed;
+
+    /// <summary>Finishes queued writes, checkpoints the log and closes the file. Safe to call more than once.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _writer.Dispose();
         _readers.Dispose();
         _checkpointer.Dispose();

@@ -12,6 +12,12 @@ public static class SqliteJobStoreServiceCollectionExtensions
     {
         var options = new SqliteStoreOptions();
         configure?.Invoke(options);
+        return services.AddSqliteJobStore(options);
+    }
+
+    /// <summary>Registers <see cref="SqliteJobStore"/> with options already bound and validated.</summary>
+    public static IServiceCollection AddSqliteJobStore(this IServiceCollection services, SqliteStoreOptions options)
+    {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton(provider => new SqliteJobStore(

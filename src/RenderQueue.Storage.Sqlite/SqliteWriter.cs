@@ -110,7 +110,7 @@ internal sealed partial class SqliteWriter : IDisposable
             _commands.Transaction = null;
         }
 
-        foreach (var operation in done) operation.Complete();
+        // Signals first: a caller that resumes after its write must find the wake-ups already raised.
         try
         {
             context.RaiseSignals(_signals);
@@ -119,6 +119,7 @@ internal sealed partial class SqliteWriter : IDisposable
         {
             Log.SignalHandlerFailed(_logger, error);
         }
+        foreach (var operation in done) operation.Complete();
     }
 
     public void Dispose()

@@ -131,6 +131,6 @@ public abstract partial class JobStoreContract<TFixture>
         await Assert.ThrowsAsync<JobNotFoundException>(() => Store.SetPriorityAsync(unknown, 1, None));
         await Assert.ThrowsAsync<JobNotFoundException>(() => Store.RenewAsync(new LeaseToken(unknown, 1), null, LeaseDuration, None));
         await Assert.ThrowsAsync<JobNotFoundException>(() => Store.CompleteAsync(new LeaseToken(unknown, 1), null, None));
-        await Assert.ThrowsAsync<JobNotFoundException>(() => Store.GetPositionAsync(unknown, None));
+        Assert.Empty(await Store.GetPositionsAsync([unknown], None));
     }
 }

@@ -77,13 +77,30 @@ public abstract partial class JobStoreContract<TFixture>
         await Submit(type: "comfyui", priority: 100);
         await Submit(queue: "other", priority: 100);
 
-        Assert.Equal(1, (await Store.GetPositionAsync(urgent.Id, None))!.Position);
-        Assert.Equal(2, (await Store.GetPositionAsync(first.Id, None))!.Position);
-        Assert.Equal(3, (await Store.GetPositionAsync(second.Id, None))!.Position);
+        Assert.Equal(1, (await Position(urgent.Id))!.Position);
+        Assert.Equal(2, (await Position(first.Id))!.Position);
+        Assert.Equal(3, (await Position(second.Id))!.Position);
 
         Assert.Equal(urgent.Id, (await LeaseOne(Lease() with { Queues = ["default"] }))!.Id);
-        Assert.Null(await Store.GetPositionAsync(urgent.Id, None));
-        Assert.Equal(1, (await Store.GetPositionAsync(first.Id, None))!.Position);
+        Assert.Null(await Position(urgent.Id));
+        Assert.Equal(1, (await Position(first.Id))!.Position);
+    }
+
+    [Fact]
+    public async Task Positions_of_a_page_are_computed_together_and_leave_out_jobs_that_are_not_queued()
+    {
+        var jobs = new List<Job>();
+        for (var i = 0; i < 12; i++) jobs.Add(await Submit(priority: i % 3, type: i % 4 == 0 ? "comfyui" : "simulated"));
+        var running = await SubmitAndLease(NewJob(priority: 50));
+
+        var positions = await Store.GetPositionsAsync([.. jobs.Select(j => j.Id), running.Id, "01jd00000000000000000000zz"], None);
+
+        Assert.Equal(12, positions.Count);
+        foreach (var group in jobs.GroupBy(j => j.Type))
+        {
+            var leaseOrder = group.OrderByDescending(j => j.Priority).ThenBy(j => jobs.IndexOf(j)).Select(j => j.Id).ToList();
+            Assert.Equal(Enumerable.Range(1, leaseOrder.Count), leaseOrder.Select(id => positions[id].Position));
+        }
     }
 
     [Fact]
@@ -94,13 +111,13 @@ public abstract partial class JobStoreContract<TFixture>
         var measured = await SubmitAndLease();
         Time.Advance(TimeSpan.FromSeconds(40));
         await Store.CompleteAsync(measured.LeaseToken, null, None);
-        Assert.Null((await Store.GetPositionAsync((await Submit(type: "comfyui")).Id, None))!.Eta);
+        Assert.Null((await Position((await Submit(type: "comfyui")).Id))!.Eta);
 
         var waiting = new List<Job>();
         for (var i = 0; i < 4; i++) waiting.Add(await Submit());
 
-        Assert.Equal(TimeSpan.FromSeconds(40), (await Store.GetPositionAsync(waiting[1].Id, None))!.Eta);
-        Assert.Equal(TimeSpan.FromSeconds(80), (await Store.GetPositionAsync(waiting[2].Id, None))!.Eta);
+        Assert.Equal(TimeSpan.FromSeconds(40), (await Position(waiting[1].Id))!.Eta);
+        Assert.Equal(TimeSpan.FromSeconds(80), (await Position(waiting[2].Id))!.Eta);
     }
 
     [Fact]

@@ -100,6 +100,9 @@ public abstract partial class JobStoreContract<TFixture> : IClassFixture<TFixtur
     protected async Task<StateCounts> Counts(string queue = "default") =>
         (await Store.GetStatsAsync(None)).Queues.SingleOrDefault(q => q.Name == queue)?.Counts ?? StateCounts.Zero;
 
+    protected async Task<QueuePosition?> Position(string jobId) =>
+        (await Store.GetPositionsAsync([jobId], None)).GetValueOrDefault(jobId);
+
     protected async Task<List<JobEvent>> EventsOf(string jobId) =>
         [.. (await Store.ReadEventsAsync(0, 10_000, None)).Where(e => e.JobId == jobId)];
 }

@@ -19,9 +19,9 @@ public sealed class RedisOrderingTests(RedisStoreFixture fixture) : IClassFixtur
         for (var i = 0; i < 300; i++) fifo.Add(await Submit(store, 999_999));
         var highest = await Submit(store, 1_000_000);
 
-        Assert.Equal(302, (await store.GetPositionAsync(lowest, _none))!.Position);
-        Assert.Equal(2, (await store.GetPositionAsync(fifo[0], _none))!.Position);
-        Assert.Equal(301, (await store.GetPositionAsync(fifo[^1], _none))!.Position);
+        Assert.Equal(302, (await store.GetPositionsAsync([lowest], _none))[lowest].Position);
+        Assert.Equal(2, (await store.GetPositionsAsync([fifo[0]], _none))[fifo[0]].Position);
+        Assert.Equal(301, (await store.GetPositionsAsync([fifo[^1]], _none))[fifo[^1]].Position);
 
         var order = new List<string>();
         for (var i = 0; i < 302; i++) order.Add((await store.LeaseAsync(Lease(), _none)).Single().Id);

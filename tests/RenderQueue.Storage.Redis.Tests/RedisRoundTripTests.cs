@@ -126,7 +126,7 @@ public sealed class RedisRoundTripTests : IClassFixture<RedisStoreFixture>, IDis
             ("lease again", async () => failing = (await store.LeaseAsync(lease, _none)).Single()),
             ("fail", () => store.FailAsync(failing!.LeaseToken, new JobFailure(new JobError("x"), Retryable: false), _none)),
             ("retry", () => store.RetryAsync(failing!.Id, _none)),
-            ("position", () => store.GetPositionAsync(waiting, _none)),
+            ("position", () => store.GetPositionsAsync([waiting], _none)),
             ("set priority", () => store.SetPriorityAsync(waiting, 5, _none)),
             ("cancel", () => store.CancelAsync(waiting, "no", _none)),
             ("lease a third", async () => releasing = (await store.LeaseAsync(lease, _none)).Single()),

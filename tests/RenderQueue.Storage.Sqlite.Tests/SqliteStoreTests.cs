@@ -92,7 +92,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
             Job() with { Requirements = new JobRequirements(["x"]) }, Job(), Job(),
         ], ct)).Select(r => r.Job).ToList();
         await store.EnqueueAsync([Job() with { IdempotencyKey = "k" }], ct);
-        await store.GetPositionAsync(jobs[^1].Id, ct);
+        await store.GetPositionsAsync([jobs[^1].Id, jobs[^2].Id, jobs[0].Id], ct);
         var lease = new LeaseRequest { WorkerId = "w", Types = ["simulated"], MaxJobs = 3, LeaseDuration = TimeSpan.FromSeconds(30) };
         var leased = await store.LeaseAsync(lease, ct);
         await store.RenewAsync(leased[0].LeaseToken, new JobProgress(1, 2), TimeSpan.FromSeconds(30), ct);

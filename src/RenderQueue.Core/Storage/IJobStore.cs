@@ -79,8 +79,9 @@ public interface IJobStore
     /// <summary>Newest first, filtered, cursor-paged; never scans the whole table.</summary>
     Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Where a queued job stands and when it should start; null unless it is queued.</summary>
-    Task<QueuePosition?> GetPositionAsync(string jobId, CancellationToken cancellationToken);
+    /// <summary>Where each of these jobs stands and when it should start; only queued jobs are in the answer.
+    /// A whole page costs about as much as its furthest job alone.</summary>
+    Task<IReadOnlyDictionary<string, QueuePosition>> GetPositionsAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken);
 
     Task<StoreStats> GetStatsAsync(CancellationToken cancellationToken);
 

@@ -35,6 +35,10 @@ public sealed record WorkerRegistration
 
     /// <summary>Worker software version.</summary>
     public string? Version { get; init; }
+
+    /// <summary>Whether this worker leases jobs of <paramref name="type"/> from <paramref name="queue"/>.</summary>
+    public bool Serves(string queue, string type) =>
+        Types.Contains(type, StringComparer.Ordinal) && (Queues.Count == 0 || Queues.Contains(queue, StringComparer.Ordinal));
 }
 
 /// <summary>What a worker reports every heartbeat.</summary>

@@ -72,7 +72,7 @@ internal static class JobsApi
     private static async Task<Ok<Job>> Get(string id, IJobStore store, CancellationToken ct)
     {
         var job = await store.GetAsync(JobIds.Require(id), ct) ?? throw new JobNotFoundException(id);
-        return TypedResults.Ok(await WithPositionAsync(job, store, ct));
+        return TypedResults.Ok((await WithPositionsAsync([job], store, ct))[0]);
     }
 
     private static async Task<Ok<JobPage>> List(
@@ -80,9 +80,7 @@ internal static class JobsApi
     {
         var query = JobListQuery.Parse(state, queue, type, limit, cursor);
         var page = await store.ListAsync(query, ct);
-        var items = new List<Job>(page.Items.Count);
-        foreach (var job in page.Items) items.Add(await WithPositionAsync(job, store, ct));
-        return TypedResults.Ok(page with { Items = items });
+        return TypedResults.Ok(page with { Items = await WithPositionsAsync(page.Items, store, ct) });
     }
 
     private static async Task<Ok<Job>> Patch(string id, PatchJobRequest request, IJobStore store, CancellationToken ct)
@@ -108,12 +106,12 @@ internal static class JobsApi
         return TypedResults.Ok(await store.FlagAsync(id, request.Reason, ct));
     }
 
-    /// <summary>Queued jobs show where they stand and when they should start.</summary>
-    internal static async Task<Job> WithPositionAsync(Job job, IJobStore store, CancellationToken ct)
+    /// <summary>Queued jobs show where they stand and when they should start (one store call for a page).</summary>
+    internal static async Task<IReadOnlyList<Job>> WithPositionsAsync(IReadOnlyList<Job> jobs, IJobStore store, CancellationToken ct)
     {
-        if (job.State != JobState.Queued) return job;
-        return await store.GetPositionAsync(job.Id, ct) is { } position
-            ? job with { Position = position.Position, Eta = position.Eta }
-            : job;
+        var queued = jobs.Where(j => j.State == JobState.Queued).Select(j => j.Id).ToList();
+        if (queued.Count == 0) return jobs;
+        var positions = await store.GetPositionsAsync(queued, ct);
+        return [.. jobs.Select(j => positions.TryGetValue(j.Id, out var p) ? j with { Position = p.Position, Eta = p.Eta } : j)];
     }
 }

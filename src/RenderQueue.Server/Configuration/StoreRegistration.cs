@@ -1,4 +1,3 @@
-using RenderQueue.Core.Storage;
 using RenderQueue.Storage.Sqlite;
 
 namespace RenderQueue.Server.Configuration;
@@ -13,11 +12,7 @@ internal static class StoreRegistration
         {
             case StoreOptions.Sqlite:
                 var sqlite = BindSqlite(configuration.GetSection($"{StoreOptions.Section}:Sqlite"));
-                // Not AddSqliteJobStore for now: it registers the store twice (the concrete type and IJobStore by
-                // factory), so the container disposes it twice, and a second SqliteJobStore.Dispose throws from
-                // its checkpointer. One registration, one dispose; back to AddSqliteJobStore once that is fixed.
-                services.AddSingleton<IJobStore>(provider => new SqliteJobStore(
-                    sqlite, provider.GetRequiredService<TimeProvider>(), provider.GetService<ILogger<SqliteJobStore>>()));
+                services.AddSqliteJobStore(sqlite);
                 services.AddSingleton(new StoreDescription(StoreOptions.Sqlite, Path.GetFullPath(sqlite.Path)));
                 return services;
             case "redis":
