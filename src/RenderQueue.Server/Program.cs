@@ -1,8 +1,12 @@
 using RenderQueue.Server;
 using RenderQueue.Server.Api;
+using RenderQueue.Server.Auth;
+using RenderQueue.Server.Commands;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Demo;
 using RenderQueue.Server.Errors;
+
+if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(args, Console.Out, Console.Error);
 
 // The content root is the app's own folder, so the published server finds its appsettings.json from any working
 // directory; data paths stay relative to the working directory.
@@ -14,6 +18,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRenderQueueOptions();
 builder.Services.AddRenderQueueStore(builder.Configuration);
 builder.Services.AddRenderQueueHttp();
+builder.Services.AddRenderQueueAuth();
 builder.Services.AddLeaseDispatch();
 builder.Services.AddEventFeed();
 builder.Services.AddArtifactStorage();
@@ -27,6 +32,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRequestBodyLimits();
 
 app.MapJobs();
@@ -37,10 +44,13 @@ app.MapQueues();
 app.MapStats();
 app.MapEvents();
 app.MapOperations();
-app.MapOpenApi();
+app.MapKeys();
+app.MapOpenApi().AllowAnonymous();
 
+if (!await app.CheckBeforeListeningAsync()) return SafeBinding.RefusedExitCode;
 app.LogWhereEverythingIs();
-app.Run();
+await app.RunAsync();
+return Environment.ExitCode;
 
 /// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
 
@@ -16,7 +17,7 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireAuthorization(Policies.Submit);
         group.MapPost("/", Submit);
         group.MapPost("/batch", SubmitBatch);
         group.MapGet("/", List);

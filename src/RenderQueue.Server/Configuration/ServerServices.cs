@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using System.Text.Json.Serialization;
 using RenderQueue.Core.Json;
 using RenderQueue.Server.Artifacts;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Background;
 using RenderQueue.Server.Dispatch;
 using RenderQueue.Server.Errors;
@@ -21,7 +24,8 @@ internal static class ServerServices
         .AddValidatedOptions<RetentionOptions>(RetentionOptions.Section)
         .AddValidatedOptions<LimitsOptions>(LimitsOptions.Section)
         .AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section)
-        .AddValidatedOptions<EventOptions>(EventOptions.Section);
+        .AddValidatedOptions<EventOptions>(EventOptions.Section)
+        .AddValidatedOptions<AuthOptions>(AuthOptions.Section);
 
     /// <summary>snake_case JSON that refuses unknown fields, and problem details for every error.</summary>
     public static IServiceCollection AddRenderQueueHttp(this IServiceCollection services)
@@ -35,6 +39,18 @@ internal static class ServerServices
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Apply);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>API keys (Bearer) and role policies; refusals are 401/403 problems.</summary>
+    public static IServiceCollection AddRenderQueueAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton<ProcessCredential>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddRenderQueuePolicies();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
     }
 
