@@ -77,11 +77,14 @@ public sealed partial class RenderQueueClient
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    private static async Task<WebSocket> ConnectClientWebSocketAsync(Uri uri, CancellationToken ct)
+    /// <summary>A <see cref="ClientWebSocket"/> that sends the same <c>Authorization</c> header as the HttpClient.</summary>
+    private async Task<WebSocket> ConnectClientWebSocketAsync(Uri uri, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
         try
         {
+            if (_http.DefaultRequestHeaders.Authorization is { } authorization)
+                socket.Options.SetRequestHeader("Authorization", authorization.ToString());
             await socket.ConnectAsync(uri, ct);
             return socket;
         }

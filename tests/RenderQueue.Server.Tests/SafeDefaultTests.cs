@@ -99,6 +99,17 @@ public sealed class SafeDefaultTests : IDisposable
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/jobs")).StatusCode);
         Assert.Contains("Listening beyond loopback on http://0.0.0.0:", server.Log);
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {}}""");
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            // The default client's events WebSocket sends the HttpClient's key in its upgrade request.
+            var events = new Client.RenderQueueClient(http).StreamEventsAsync(new Client.EventStreamQuery { After = 0 }, stop.Token);
+            await foreach (var e in events)
+            {
+                Assert.Equal(job.Id, e.JobId);
+                break;
+            }
+        }
 
         var (_, listed, _) = await ServerProcess.RunCommandAsync(_folder.Path, Settings, "keys", "list");
         var id = key.Substring(3, 16);
