@@ -24,6 +24,7 @@ builder.Services.AddEventFeed();
 builder.Services.AddArtifactStorage();
 builder.Services.AddRenderQueueMetrics();
 builder.Services.AddHousekeeping();
+builder.Services.AddWebhooks();
 builder.Services.AddDemo(demo, builder.Configuration);
 
 var app = builder.Build();
@@ -44,6 +45,7 @@ app.MapQueues();
 app.MapStats();
 app.MapEvents();
 app.MapOperations();
+app.MapWebhooks();
 app.MapKeys();
 app.MapOpenApi().AllowAnonymous();
 

@@ -21,6 +21,7 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
 {
     private readonly TempDirectory _data = new("renderqueue-server");
     private readonly Dictionary<string, string> _settings = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     /// <summary>The clock the server and its store run on.</summary>
     public TimeProvider Time { get; } = time ?? new ManualTimeProvider();
@@ -40,6 +41,13 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
     public RenderQueueApp With(string key, string value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Replaces services before the server starts (e.g. a DNS resolver that answers what the test wants).</summary>
+    public RenderQueueApp WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
         return this;
     }
 
@@ -74,7 +82,11 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
         builder.UseSetting("Store:Sqlite:Path", _data.File("renderqueue.db"));
         builder.UseSetting("Artifacts:Folder", ArtifactFolder);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton(Time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Time);
+            foreach (var configure in _services) configure(services);
+        });
     }
 
     protected override IHost CreateHost(IHostBuilder builder)

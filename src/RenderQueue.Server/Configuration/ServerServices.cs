@@ -12,6 +12,7 @@ using RenderQueue.Server.Errors;
 using RenderQueue.Server.Events;
 using RenderQueue.Server.Health;
 using RenderQueue.Server.Metrics;
+using RenderQueue.Server.Webhooks;
 
 namespace RenderQueue.Server.Configuration;
 
@@ -25,7 +26,8 @@ internal static class ServerServices
         .AddValidatedOptions<LimitsOptions>(LimitsOptions.Section)
         .AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section)
         .AddValidatedOptions<EventOptions>(EventOptions.Section)
-        .AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        .AddValidatedOptions<AuthOptions>(AuthOptions.Section)
+        .AddValidatedOptions<WebhookOptions>(WebhookOptions.Section);
 
     /// <summary>snake_case JSON that refuses unknown fields, and problem details for every error.</summary>
     public static IServiceCollection AddRenderQueueHttp(this IServiceCollection services)
@@ -78,6 +80,15 @@ internal static class ServerServices
         services.AddSingleton<PrometheusExporter>();
         services.AddHostedService(p => p.GetRequiredService<PrometheusExporter>());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);
+        return services;
+    }
+
+    /// <summary>The SSRF guard, the signed sender and the dispatcher of the webhook outbox.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookTargetGuard>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
         return services;
     }
 
