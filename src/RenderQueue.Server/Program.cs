@@ -34,6 +34,7 @@ app.UseStatusCodePages();
 app.UseWebSockets();
 app.UseRouting();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseRequestBodyLimits();
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using System.Text.Json.Serialization;
 using RenderQueue.Core.Json;
@@ -27,9 +28,11 @@ internal static class ServerServices
         .AddValidatedOptions<ArtifactOptions>(ArtifactOptions.Section)
         .AddValidatedOptions<EventOptions>(EventOptions.Section)
         .AddValidatedOptions<AuthOptions>(AuthOptions.Section)
-        .AddValidatedOptions<WebhookOptions>(WebhookOptions.Section);
+        .AddValidatedOptions<WebhookOptions>(WebhookOptions.Section)
+        .AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
 
-    /// <summary>snake_case JSON that refuses unknown fields, and problem details for every error.</summary>
+    /// <summary>snake_case JSON that refuses unknown fields and overlong strings, Kestrel's limits, and problem details
+    /// for every error.</summary>
     public static IServiceCollection AddRenderQueueHttp(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o =>
@@ -37,6 +40,8 @@ internal static class ServerServices
             RenderQueueJson.Configure(o.SerializerOptions);
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
+        services.AddOptions<JsonOptions>().Configure<IOptions<LimitsOptions>>((o, limits) => JsonStringLimit.AddTo(o.SerializerOptions, limits.Value.MaxJsonStringBytes));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) => KestrelLimits.Apply(kestrel.Limits, limits.Value));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Apply);
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -44,7 +49,7 @@ internal static class ServerServices
         return services;
     }
 
-    /// <summary>API keys (Bearer) and role policies; refusals are 401/403 problems.</summary>
+    /// <summary>API keys (Bearer), role policies and per-caller rate limits; refusals are 401/403/429 problems.</summary>
     public static IServiceCollection AddRenderQueueAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyDirectory>();
@@ -53,6 +58,7 @@ internal static class ServerServices
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddRenderQueuePolicies();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        services.AddRequestRateLimits();
         return services;
     }
 
