@@ -26,12 +26,15 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IDisposable
             ["RENDERQUEUE__Limits__RequestHeadersTimeout"] = "00:00:02",
             ["RENDERQUEUE__Limits__KeepAliveTimeout"] = "00:00:03", // a connection that never sends a request is idle keep-alive
             ["RENDERQUEUE__Limits__MaxConnections"] = "100",
+            ["RENDERQUEUE__Events__KeepAliveInterval"] = "00:00:01",
+            ["RENDERQUEUE__Events__KeepAliveTimeout"] = "00:00:01",
         });
         await server.WaitUntilReadyAsync();
         var endpoint = new IPEndPoint(IPAddress.Loopback, server.Address.Port);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var clock = Stopwatch.StartNew();
 
+        var mute = await OpenEventsSocketAsync(endpoint, stop.Token); // upgrades, then never answers the server's pings
         var idle = await OpenAsync(endpoint, 40);
         var slowloris = await OpenAsync(endpoint, 15);
         var slowBody = await OpenAsync(endpoint, 5);
@@ -39,6 +42,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IDisposable
             .Concat(slowBody.Select(s => TrickleAsync(s,
                 "POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n", "{", TimeSpan.FromSeconds(1), stop.Token)))
             .ToList();
+        var muteClosed = ClosedByServerAsync(mute, stop.Token);
         var closes = idle.Concat(slowloris).Concat(slowBody).Select(s => ClosedByServerAsync(s, stop.Token)).ToList();
         var health = ProbeHealthAsync(server.Address, () => closes.All(c => c.IsCompleted), stop.Token);
 
@@ -57,6 +61,7 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, failures);
         Assert.True(probes > 0);
         Assert.All(closedAfter, seconds => Assert.True(seconds < 20, $"a slow socket stayed open {seconds:0.0} s"));
+        output.WriteLine($"an events socket that answers no ping was dropped after {await muteClosed:0.0} s");
         await Task.WhenAll(trickles);
 
         // Past the connection cap, sockets are closed as soon as they are accepted.
@@ -68,7 +73,18 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IDisposable
         using var http = new HttpClient { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
         output.WriteLine($"done in {clock.Elapsed.TotalSeconds:0.0} s");
-        foreach (var socket in idle.Concat(slowloris).Concat(slowBody).Concat(flood)) socket.Dispose();
+        foreach (var socket in idle.Concat(slowloris).Concat(slowBody).Concat(flood).Append(mute)) socket.Dispose();
+    }
+
+    private static async Task<Socket> OpenEventsSocketAsync(IPEndPoint endpoint, CancellationToken ct)
+    {
+        var socket = (await OpenAsync(endpoint, 1))[0];
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"), ct);
+        var head = new byte[12];
+        Assert.Equal(12, await socket.ReceiveAsync(head, ct));
+        Assert.Equal("HTTP/1.1 101", Encoding.ASCII.GetString(head));
+        return socket;
     }
 
     private static int Open(IEnumerable<Task<double>> closes) => closes.Count(c => !c.IsCompletedSuccessfully);

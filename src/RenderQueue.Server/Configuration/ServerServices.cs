@@ -71,7 +71,11 @@ internal static class ServerServices
         services.AddSingleton<EventHub>();
         services.AddHostedService(p => p.GetRequiredService<EventHub>());
         services.AddTransient<EventSocketSession>();
-        services.AddOptions<WebSocketOptions>().Configure<IOptions<EventOptions>>((ws, events) => ws.KeepAliveInterval = events.Value.KeepAliveInterval);
+        services.AddOptions<WebSocketOptions>().Configure<IOptions<EventOptions>>((ws, events) =>
+        {
+            ws.KeepAliveInterval = events.Value.KeepAliveInterval;
+            ws.KeepAliveTimeout = events.Value.KeepAliveTimeout;
+        });
         return services;
     }
 
