@@ -22,7 +22,7 @@ public sealed partial class RedisLeaderElection
         [LoggerMessage(305, LogLevel.Warning, "Node {Node} could not release the leader role (fencing token {Token}); it expires on its own")]
         public static partial void ReleaseFailed(ILogger logger, Exception exception, string node, long token);
 
-        [LoggerMessage(306, LogLevel.Warning, "Node {Node} cannot reach Redis to {Action}; it keeps trying")]
-        public static partial void Unreachable(ILogger logger, Exception exception, string node, string action);
+        [LoggerMessage(306, LogLevel.Warning, "Node {Node} cannot reach Redis to {Action} ({Reason}); it keeps trying")]
+        public static partial void Unreachable(ILogger logger, string node, string action, string reason);
     }
 }

@@ -53,10 +53,18 @@ public sealed partial class RedisLeaderElection : BackgroundService, ILeaderElec
         }
     }
 
+    /// <summary>
+    /// Never answers with a term that has already ended, even while the callbacks of its end are still running (a
+    /// service whose work was cancelled by the end may be back here before this class's own callback ran).
+    /// </summary>
     public Task<LeaderTerm> WaitForTermAsync(CancellationToken cancellationToken)
     {
         Task<LeaderTerm> next;
-        lock (_gate) next = _next.Task;
+        lock (_gate)
+        {
+            RetireIfEnded();
+            next = _next.Task;
+        }
         return next.WaitAsync(cancellationToken);
     }
 
@@ -68,6 +76,7 @@ public sealed partial class RedisLeaderElection : BackgroundService, ILeaderElec
             HeldTerm? ranOut;
             lock (_gate)
             {
+                RetireIfEnded();
                 held = _held;
                 ranOut = _ranOut;
                 _ranOut = null;
@@ -82,7 +91,7 @@ public sealed partial class RedisLeaderElection : BackgroundService, ILeaderElec
             }
             catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                if (!_unreachable) Log.Unreachable(_logger, error, NodeName, held is null ? "take part in the election" : $"renew its term {held.Lease.Token}");
+                if (!_unreachable) Log.Unreachable(_logger, NodeName, held is null ? "take part in the election" : $"renew its term {held.Lease.Token}", error.Message);
                 _unreachable = true;
             }
             try
@@ -162,16 +171,22 @@ public sealed partial class RedisLeaderElection : BackgroundService, ILeaderElec
 
     private void OnEnded(HeldTerm held)
     {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(_held, held)) return;
-            _held = null;
-            _next = NewTermSource();
-            if (held.Reason is null) _ranOut = held;
-        }
+        lock (_gate) RetireIfEnded();
         if (held.Reason == HeldTerm.Stopping) return;
         Log.NoLongerLeading(_logger, NodeName, held.Lease.Token,
             held.Reason ?? $"no renewal got through within its {_duration.TotalSeconds:0.###} s lease");
+    }
+
+    /// <summary>
+    /// Forgets the held term once it has ended, and sets up the wait for the next one; under the lock. Whoever
+    /// notices first does it: the term's own callback, the loop, or a service asking for the next term.
+    /// </summary>
+    private void RetireIfEnded()
+    {
+        if (_held is not { Term.IsCurrent: false } ended) return;
+        _held = null;
+        _next = NewTermSource();
+        if (ended.Reason is null) _ranOut = ended; // it ran out: the loop releases it in case Redis still has it
     }
 
     /// <summary>One call to Redis, given at most a third of the lease: a slower answer is no answer.</summary>

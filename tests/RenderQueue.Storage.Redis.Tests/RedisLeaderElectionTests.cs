@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using RenderQueue.Core.Storage;
 using Xunit.Abstractions;
 
 namespace RenderQueue.Storage.Redis.Tests;
@@ -47,6 +48,8 @@ public sealed class RedisLeaderElectionTests(RedisStoreFixture fixture, ITestOut
         var proxy = new RespCountingProxy(fixture.Server.Port);
         using var cutOffConnection = RedisConnection.Open(new RedisStoreOptions { Configuration = proxy.Configuration });
         await using var a = await StartAsync(prefix, cutOffConnection);
+        using var stopService = new CancellationTokenSource();
+        var service = new TermCountingService(a.Election, stopService.Token);
         var first = await a.Election.WaitForTermAsync(CancellationToken.None).WaitAsync(Bound);
         await using var b = await StartAsync(prefix);
         await b.FollowingAsync();
@@ -65,6 +68,9 @@ public sealed class RedisLeaderElectionTests(RedisStoreFixture fixture, ITestOut
         Assert.True(second.FencingToken > first.FencingToken);
         Assert.Null(a.Election.CurrentTerm);
         Assert.Contains(a.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("is no longer the leader", StringComparison.Ordinal));
+        Assert.Equal(1, service.Terms); // the service saw its term end and now waits for the next one
+        await stopService.CancelAsync();
+        await service.Stopped.WaitAsync(Bound);
     }
 
     [Fact]
@@ -102,6 +108,40 @@ public sealed class RedisLeaderElectionTests(RedisStoreFixture fixture, ITestOut
         var election = new RedisLeaderElection((connection?.Multiplexer ?? fixture.Connection), options, TimeProvider.System, logger);
         await election.StartAsync(CancellationToken.None);
         return new Node(election, logger);
+    }
+
+    /// <summary>Runs like the server's run-once services: waits for a term, works until it ends, waits for the next.</summary>
+    private sealed class TermCountingService
+    {
+        private int _terms;
+
+        public TermCountingService(ILeaderElection election, CancellationToken stop) => Stopped = RunAsync(election, stop);
+
+        public int Terms => Volatile.Read(ref _terms);
+
+        public Task Stopped { get; }
+
+        private async Task RunAsync(ILeaderElection election, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var term = await election.WaitForTermAsync(stop);
+                    Interlocked.Increment(ref _terms);
+                    using var leading = CancellationTokenSource.CreateLinkedTokenSource(stop, term.Ended);
+                    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+                    while (await timer.WaitForNextTickAsync(leading.Token))
+                    {
+                        // a round of work
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // the term ended, or the test stops the service
+                }
+            }
+        }
     }
 
     private sealed record Node(RedisLeaderElection Election, ListLogger Logger) : IAsyncDisposable
