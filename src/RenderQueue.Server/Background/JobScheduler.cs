@@ -34,6 +34,10 @@ internal sealed partial class JobScheduler(
             {
                 sleep = await PromoteAsync(leading);
             }
+            catch (StoreUnavailableException e)
+            {
+                Log.StoreUnavailable(logger, e.Message);
+            }
             catch (Exception e) when (e is not OperationCanceledException || !leading.IsCancellationRequested)
             {
                 Log.PromoteFailed(logger, e);

@@ -37,6 +37,10 @@ internal sealed partial class LeaseReaper(
                 }
             } while (reaped == Batch && !ct.IsCancellationRequested);
         }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             Log.ReapFailed(logger, e);

@@ -44,6 +44,10 @@ internal sealed partial class RetentionCleaner(
             if (purged > 0) Log.Purged(logger, purged);
             await store.TrimHistoryAsync(now - retention.History, ct);
         }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             Log.CleanFailed(logger, e);

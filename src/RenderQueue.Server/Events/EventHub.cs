@@ -88,6 +88,11 @@ internal sealed partial class EventHub(
             {
                 return;
             }
+            catch (StoreUnavailableException e)
+            {
+                Log.StoreUnavailable(logger, e.Message);
+                await WaitForAppendAsync(stoppingToken);
+            }
             catch (Exception e)
             {
                 Log.PumpFailed(logger, e);
