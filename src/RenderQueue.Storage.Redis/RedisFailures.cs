@@ -3,12 +3,14 @@ using StackExchange.Redis;
 
 namespace RenderQueue.Storage.Redis;
 
-/// <summary>Tells "Redis did not answer" apart from everything else, and says so in the store's own terms.</summary>
+/// <summary>Tells "Redis cannot serve this now" apart from everything else, and says so in the store's own terms.</summary>
 internal static class RedisFailures
 {
     /// <summary>
     /// Awaits a call to Redis, turning "no answer" into <see cref="StoreUnavailableException"/>: the connection is
-    /// down or reconnecting, the reply timed out, or a restarted Redis is still loading its data.
+    /// down or reconnecting, the reply timed out, a restarted Redis is still loading its data (<c>LOADING</c>), or
+    /// Redis is full and refuses writes under <c>noeviction</c> (<c>OOM</c>). Redis refuses a script's command that
+    /// adds data only while the script has written nothing yet, so an OOM refusal leaves nothing half done.
     /// </summary>
     public static async Task<T> AnsweredAsync<T>(Task<T> call)
     {
@@ -18,11 +20,11 @@ internal static class RedisFailures
         }
         catch (Exception error) when (IsUnavailable(error))
         {
-            throw new StoreUnavailableException($"Redis did not answer: {error.Message}", error);
+            throw new StoreUnavailableException($"Redis is unavailable: {error.Message}", error);
         }
     }
 
     public static bool IsUnavailable(Exception error) =>
         error is RedisConnectionException or RedisTimeoutException
-        || (error is RedisServerException && error.Message.StartsWith("LOADING", StringComparison.Ordinal));
+        || (error is RedisServerException && (error.Message.StartsWith("LOADING", StringComparison.Ordinal) || error.Message.StartsWith("OOM", StringComparison.Ordinal)));
 }
