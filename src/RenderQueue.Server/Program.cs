@@ -50,9 +50,15 @@ app.MapWebhooks();
 app.MapKeys();
 app.MapOpenApi().AllowAnonymous();
 
-if (!await app.CheckBeforeListeningAsync()) return SafeBinding.RefusedExitCode;
 app.LogWhereEverythingIs();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (UnsafeBindingException)
+{
+    return SafeBindingCheck.RefusedExitCode; // said in the log, with what to do
+}
 return Environment.ExitCode;
 
 /// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>

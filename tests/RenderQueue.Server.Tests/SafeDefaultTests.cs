@@ -80,6 +80,7 @@ public sealed class SafeDefaultTests : IDisposable
         Assert.Contains("Refusing to start", server.Log);
         Assert.Contains("no admin API key exists", server.Log);
         Assert.Contains("keys create --role admin", server.Log);
+        Assert.DoesNotContain("Now listening on", server.Log); // refused before Kestrel opened a socket
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using RenderQueue.Core.Storage;
 using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
+using RenderQueue.Server.Metrics;
 using RenderQueue.Server.Webhooks;
 
 namespace RenderQueue.Server.Api;
@@ -36,7 +37,7 @@ internal static class JobsApi
     private static async Task<Results<Created<Job>, Ok<Job>>> Submit(
         SubmitJobRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-        IJobStore store, TimeProvider time, WebhookTargetGuard guard, IOptions<WebhookOptions> webhooks, CancellationToken ct)
+        IJobStore store, RenderQueueMetrics metrics, TimeProvider time, WebhookTargetGuard guard, IOptions<WebhookOptions> webhooks, CancellationToken ct)
     {
         var errors = SubmitValidation.Validate(request);
         CheckWebhook(request, "", guard, webhooks.Value, errors);
@@ -47,14 +48,16 @@ internal static class JobsApi
         RequestValidationException.ThrowIfAny(errors);
 
         var newJob = SubmitValidation.ToNewJob(request, JobId.New(time), idempotencyKey);
-        var result = (await store.EnqueueAsync([newJob], ct))[0];
+        var results = await store.EnqueueAsync([newJob], ct);
+        metrics.Submitted(results);
+        var result = results[0];
         return result.Created
             ? TypedResults.Created($"/api/v1/jobs/{result.Job.Id}", result.Job)
             : TypedResults.Ok(result.Job);
     }
 
     private static async Task<Created<SubmitBatchResponse>> SubmitBatch(
-        SubmitBatchRequest request, IJobStore store, TimeProvider time, IOptions<LimitsOptions> limits,
+        SubmitBatchRequest request, IJobStore store, RenderQueueMetrics metrics, TimeProvider time, IOptions<LimitsOptions> limits,
         WebhookTargetGuard guard, IOptions<WebhookOptions> webhooks, CancellationToken ct)
     {
         var max = limits.Value.MaxBatchSize;
@@ -75,6 +78,7 @@ internal static class JobsApi
         RequestValidationException.ThrowIfAny(errors);
 
         var results = await store.EnqueueAsync([.. jobs.Select(j => SubmitValidation.ToNewJob(j, JobId.New(time)))], ct);
+        metrics.Submitted(results);
         return TypedResults.Created("/api/v1/jobs", new SubmitBatchResponse([.. results.Select(r => r.Job)]));
     }
 

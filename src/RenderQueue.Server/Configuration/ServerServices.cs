@@ -59,6 +59,7 @@ internal static class ServerServices
         services.AddAuthorizationBuilder().AddRenderQueuePolicies();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddRequestRateLimits();
+        services.AddHostedService<SafeBindingCheck>(); // after the store's own start-up checks
         return services;
     }
 
@@ -86,7 +87,6 @@ internal static class ServerServices
         services.AddMetrics();
         services.AddSingleton<JobStatsCache>();
         services.AddSingleton<RenderQueueMetrics>();
-        services.AddSingleton<IJobEventListener>(p => p.GetRequiredService<RenderQueueMetrics>());
         services.AddSingleton<PrometheusExporter>();
         services.AddHostedService(p => p.GetRequiredService<PrometheusExporter>());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);

@@ -16,6 +16,7 @@ internal static class ProblemTypes
     public const string TooLarge = Base + "too-large";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string NotReady = Base + "not-ready";
+    public const string StoreUnavailable = Base + "store-unavailable";
     public const string Unauthorized = Base + "unauthorized";
     public const string Forbidden = Base + "forbidden";
     public const string TooManyRequests = Base + "too-many-requests";

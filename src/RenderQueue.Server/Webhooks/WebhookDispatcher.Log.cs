@@ -19,6 +19,9 @@ internal sealed partial class WebhookDispatcher
         [LoggerMessage(5, LogLevel.Error, "Could not read the webhook outbox; trying again shortly")]
         public static partial void ClaimFailed(ILogger logger, Exception exception);
 
+        [LoggerMessage(7, LogLevel.Warning, "Cannot read or update the webhook outbox now: {Reason}; trying again")]
+        public static partial void StoreUnavailable(ILogger logger, string reason);
+
         [LoggerMessage(6, LogLevel.Error, "Could not record webhook delivery {DeliveryId} ({MessageId}); it is sent again when its claim runs out")]
         public static partial void RecordFailed(ILogger logger, Exception exception, long deliveryId, string messageId);
     }

@@ -1,26 +1,29 @@
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Webhooks;
+using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
 
 namespace RenderQueue.Server.Webhooks;
 
 /// <summary>
-/// Delivers the webhook outbox: claims due deliveries, sends each signed, and records every attempt with what comes
+/// Delivers the webhook outbox, on the leader node only (<see cref="LeaderService"/>): claims due deliveries, sends each signed, and records every attempt with what comes
 /// next: done on 2xx, the endpoint disabled on 410 Gone, otherwise a retry after an exponential, jittered backoff
 /// until the delivery is <see cref="WebhookOptions.MaxAge"/> old. The message id and body never change between
 /// attempts. New deliveries wake it through the store's event signal; it also looks at the earliest due time and
 /// every <see cref="WebhookOptions.PollInterval"/>. A claim keeps other claimers away while an attempt is in flight,
-/// so even two dispatchers would not send one attempt twice; a dispatcher that dies mid-attempt leaves the claim to
-/// run out, and the delivery is sent again (at least once, same webhook-id).
+/// so while leadership moves (the old leader's attempts in flight finish and are recorded) no attempt is sent twice;
+/// a dispatcher that dies mid-attempt leaves the claim to run out, and the delivery is sent again (at least once,
+/// same webhook-id).
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IJobStore store, WebhookSender sender, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
-    : BackgroundService
+    IJobStore store, WebhookSender sender, IOptions<WebhookOptions> options, ILeaderElection election, TimeProvider time,
+    ILogger<WebhookDispatcher> logger)
+    : LeaderService(election, logger)
 {
     private TaskCompletionSource _wake = NewWake();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken leading)
     {
         var settings = options.Value;
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
@@ -28,25 +31,25 @@ internal sealed partial class WebhookDispatcher(
         store.Signals.EventsAppended += OnEventsAppended;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (!leading.IsCancellationRequested)
             {
                 var wake = NewWake();
                 Volatile.Write(ref _wake, wake); // before claiming: anything written from now on wakes the wait below
                 var free = slots.CurrentCount;
-                IReadOnlyList<WebhookDelivery> claimed = free == 0 ? [] : await ClaimAsync(free, settings.ClaimDuration, stoppingToken);
+                IReadOnlyList<WebhookDelivery> claimed = free == 0 ? [] : await ClaimAsync(free, settings.ClaimDuration, leading);
                 foreach (var delivery in claimed)
                 {
-                    await slots.WaitAsync(stoppingToken);
+                    await slots.WaitAsync(leading);
                     inFlight.Add(Task.Run(() => RunAsync(delivery, slots), CancellationToken.None));
                 }
                 inFlight.RemoveAll(t => t.IsCompleted);
                 if (free > 0 && claimed.Count == free) continue; // there may be more due right now
-                await WaitForWorkAsync(wake.Task, settings.PollInterval, stoppingToken);
+                await WaitForWorkAsync(wake.Task, settings.PollInterval, leading);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (leading.IsCancellationRequested)
         {
-            // stopping: attempts in flight finish (each within the timeout) and are recorded
+            // the term ended or the node stops: attempts in flight finish (each within the timeout) and are recorded
         }
         finally
         {
@@ -60,6 +63,11 @@ internal sealed partial class WebhookDispatcher(
         try
         {
             return await store.ClaimWebhookDeliveriesAsync(max, claimFor, ct);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message);
+            return [];
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -80,6 +88,10 @@ internal sealed partial class WebhookDispatcher(
                 if (untilDue < delay) delay = untilDue > TimeSpan.Zero ? untilDue : TimeSpan.FromMilliseconds(1);
             }
         }
+        catch (StoreUnavailableException)
+        {
+            // said once by the claim; look again after the poll interval
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             Log.ClaimFailed(logger, e);
@@ -95,6 +107,10 @@ internal sealed partial class WebhookDispatcher(
         try
         {
             await DeliverAsync(delivery, CancellationToken.None);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message); // the claim runs out and the delivery is sent again
         }
         catch (Exception e)
         {

@@ -6,49 +6,49 @@ using RenderQueue.Core.Storage;
 namespace RenderQueue.Server.Auth;
 
 /// <summary>
-/// The safe default, checked before the server listens: with no keys it may listen on loopback only (and says so);
-/// listening on a network address needs an active admin key, or the server refuses to start. There is no switch
-/// to turn this off. Hangfire's dashboard once lost its local-only default in a release (CVE-2021-41238); tests
-/// pin this one.
+/// The safe default, checked when the host starts, after the store's own checks and before the server listens: with
+/// no keys it may listen on loopback only (and says so); listening on a network address needs an active admin key,
+/// or the server refuses to start. There is no switch to turn this off. Hangfire's dashboard once lost its
+/// local-only default in a release (CVE-2021-41238); tests pin this one.
 /// </summary>
-internal static partial class SafeBinding
+internal sealed partial class SafeBindingCheck(
+    IConfiguration configuration, IJobStore store, IServer server, IHostApplicationLifetime lifetime, ILogger<SafeBindingCheck> logger)
+    : IHostedService
 {
     /// <summary>Exit code of a refused start.</summary>
     public const int RefusedExitCode = 2;
 
-    /// <summary>False (after saying why) when the configured addresses need an admin key that does not exist.</summary>
-    public static async Task<bool> CheckBeforeListeningAsync(this WebApplication app)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RenderQueue.Server.Auth");
-        var keys = await app.Services.GetRequiredService<IJobStore>().ListApiKeysAsync(CancellationToken.None);
+        var keys = await store.ListApiKeysAsync(cancellationToken);
         var active = keys.Where(k => k.IsActive).ToList();
         var admins = active.Count(k => k.Role == ApiKeyRole.Admin);
-        var addresses = ListenAddresses.Configured(app.Configuration);
-        var exposed = addresses.Where(a => !ListenAddresses.IsLoopback(a)).ToList();
+        var exposed = ListenAddresses.Configured(configuration).Where(a => !ListenAddresses.IsLoopback(a)).ToList();
 
         if (exposed.Count > 0 && admins == 0)
         {
             Log.Refused(logger, string.Join(", ", exposed));
-            return false;
+            throw new UnsafeBindingException(string.Join(", ", exposed));
         }
         if (active.Count == 0) Log.NoKeys(logger);
         else Log.Keys(logger, active.Count, admins);
         if (exposed.Count > 0) Log.Exposed(logger, string.Join(", ", exposed));
-        if (admins == 0) StopIfBoundBeyondLoopback(app, logger);
-        return true;
+        if (admins == 0) lifetime.ApplicationStarted.Register(StopIfBoundBeyondLoopback);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Defence in depth: should Kestrel bind a network address from some source not read above, the server
     /// stops at once with the same refusal.</summary>
-    private static void StopIfBoundBeyondLoopback(WebApplication app, ILogger logger) => app.Lifetime.ApplicationStarted.Register(() =>
+    private void StopIfBoundBeyondLoopback()
     {
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var exposed = bound.Where(a => !ListenAddresses.IsLoopback(a)).ToList();
         if (exposed.Count == 0) return;
         Log.Refused(logger, string.Join(", ", exposed));
         Environment.ExitCode = RefusedExitCode;
-        app.Lifetime.StopApplication();
-    });
+        lifetime.StopApplication();
+    }
 
     private static partial class Log
     {
@@ -70,3 +70,7 @@ internal static partial class SafeBinding
         public static partial void Exposed(ILogger logger, string addresses);
     }
 }
+
+/// <summary>The server was asked to listen beyond loopback without an admin key; the reason is already logged.</summary>
+internal sealed class UnsafeBindingException(string addresses)
+    : Exception($"Refusing to listen on {addresses} without an admin API key.");
