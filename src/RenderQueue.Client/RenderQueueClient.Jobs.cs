@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
@@ -7,6 +8,9 @@ namespace RenderQueue.Client;
 
 public sealed partial class RenderQueueClient
 {
+    /// <summary>The largest page the server serves.</summary>
+    public const int MaxPageSize = 500;
+
     /// <summary>Submits one job. With an idempotency key (argument or field) that the server has seen, returns the
     /// existing job instead of creating another.</summary>
     public async Task<Job> SubmitAsync(SubmitJobRequest job, string? idempotencyKey = null, CancellationToken cancellationToken = default)
@@ -38,6 +42,25 @@ public sealed partial class RenderQueueClient
         return GetAsync<JobPage>(path, cancellationToken);
     }
 
+    /// <summary>
+    /// Every job matching <paramref name="query"/>, newest first, reading page after page (of
+    /// <see cref="JobListQuery.Limit"/> jobs, default 500) as the caller enumerates. Starts at
+    /// <see cref="JobListQuery.Cursor"/> when set.
+    /// </summary>
+    public async IAsyncEnumerable<Job> ListAllJobsAsync(
+        JobListQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new JobListQuery();
+        if (query.Limit is null) query = query with { Limit = MaxPageSize };
+        while (true)
+        {
+            var page = await ListJobsAsync(query, cancellationToken);
+            foreach (var job in page.Items) yield return job;
+            if (page.NextCursor is null || page.Items.Count == 0) yield break;
+            query = query with { Cursor = page.NextCursor };
+        }
+    }
+
     /// <summary>Cancels a job: a pending one at once, a running one through its worker's next renew.</summary>
     public Task<Job> CancelAsync(string jobId, string? reason = null, CancellationToken cancellationToken = default) =>
         PostAsync<Job>($"api/v1/jobs/{Escape(jobId)}/cancel", new CancelJobRequest(reason), cancellationToken);
@@ -57,24 +80,4 @@ public sealed partial class RenderQueueClient
     /// <summary>Changes the priority of a job that has not started.</summary>
     public Task<Job> SetPriorityAsync(string jobId, int priority, CancellationToken cancellationToken = default) =>
         SendAsync<Job>(new HttpRequestMessage(HttpMethod.Patch, $"api/v1/jobs/{Escape(jobId)}") { Content = JsonBody(new PatchJobRequest(priority)) }, cancellationToken);
-
-    /// <summary>The output files of a job.</summary>
-    public async Task<IReadOnlyList<ArtifactInfo>> ListArtifactsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        (await GetAsync<ItemsResponse<ArtifactInfo>>($"api/v1/jobs/{Escape(jobId)}/artifacts", cancellationToken)).Items;
-
-    /// <summary>Opens an output file for reading; dispose the stream when done.</summary>
-    public async Task<Stream> DownloadArtifactAsync(string jobId, string name, CancellationToken cancellationToken = default)
-    {
-        var response = await _http.GetAsync($"api/v1/jobs/{Escape(jobId)}/artifacts/{Escape(name)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        try
-        {
-            await ThrowIfFailedAsync(response, lease: false, cancellationToken);
-            return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
 }
