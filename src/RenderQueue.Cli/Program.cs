@@ -1,11 +1,18 @@
-using RenderQueue.Cli;
+namespace RenderQueue.Cli;
 
-// The first Ctrl+C asks the running command to stop (watch exits 0, a wait stops waiting); a second one kills.
-using var interrupted = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+/// <summary>The <c>renderq</c> process: standard streams, environment, and Ctrl+C.</summary>
+internal static class Program
 {
-    if (interrupted.IsCancellationRequested) return;
-    e.Cancel = true;
-    interrupted.Cancel();
-};
-return await RenderqApp.RunAsync(args, CliHost.FromProcess(), interrupted.Token);
+    public static async Task<int> Main(string[] args)
+    {
+        // The first Ctrl+C asks the running command to stop (watch exits 0, a wait stops waiting); a second one kills.
+        using var interrupted = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (interrupted.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        return await RenderqApp.RunAsync(args, CliHost.FromProcess(), interrupted.Token);
+    }
+}

@@ -23,18 +23,16 @@ internal static class DownloadCommand
         var includeCollected = new Option<bool>("--include-collected") { Description = "With --state: also jobs already marked collected." };
         var outFolder = CliOptions.Out($"Where to save: DIR/<job id>/<file> (default ./{SubmitCommand.DefaultOutFolder}).");
         var command = new Command("download", "Save the outputs of jobs and mark them collected.") { ids, states, queue, includeCollected, outFolder };
-        command.Validators.Add(result =>
-        {
-            var named = result.GetValue(ids) is { Length: > 0 };
-            var selected = result.GetValue(states) is { Length: > 0 };
-            if (named == selected) result.AddError("Name the jobs (renderq download ID…) or select them with --state (renderq download --state succeeded), not both.");
-            if (named && (result.GetValue(queue) is not null || result.GetValue(includeCollected))) result.AddError("--queue and --include-collected go with --state.");
-        });
         command.SetBody(host, global, async (cli, parse, ct) =>
         {
+            var named = parse.GetValue(ids) is { Length: > 0 };
+            if (named == parse.GetValue(states) is { Length: > 0 })
+                throw new UsageException("Name the jobs (renderq download ID…) or select them with --state (renderq download --state succeeded), not both.");
+            if (named && (parse.GetValue(queue) is not null || parse.GetValue(includeCollected)))
+                throw new UsageException("--queue and --include-collected go with --state.");
             var root = cli.Host.FullPath(parse.GetValue(outFolder) ?? SubmitCommand.DefaultOutFolder);
-            var jobs = parse.GetValue(ids) is { Length: > 0 } named
-                ? Named(cli.Client, named.Distinct(StringComparer.Ordinal), ct)
+            var jobs = parse.GetValue(ids) is { Length: > 0 } given
+                ? Named(cli.Client, given.Distinct(StringComparer.Ordinal), ct)
                 : Selected(cli.Client, new JobListQuery { States = parse.GetValue(states)!, Queue = parse.GetValue(queue) }, parse.GetValue(includeCollected), ct);
 
             var outcome = new Outcome();

@@ -20,13 +20,10 @@ internal static class ListCommand
         var all = new Option<bool>("--all") { Description = "Show every matching job, reading page after page." };
         var json = CliOptions.Json();
         var command = new Command("ls", "List jobs, newest first.") { states, queue, type, limit, all, json };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(limit) is < 1) result.AddError("--limit must be at least 1.");
-            if (result.GetValue(all) && result.GetValue(limit) is not null) result.AddError("--all and --limit cannot be used together.");
-        });
         command.SetBody(host, global, async (cli, parse, ct) =>
         {
+            if (parse.GetValue(limit) is < 1) throw new UsageException("--limit must be at least 1.");
+            if (parse.GetValue(all) && parse.GetValue(limit) is not null) throw new UsageException("--all and --limit cannot be used together.");
             var query = new JobListQuery { States = parse.GetValue(states) ?? [], Queue = parse.GetValue(queue), Type = parse.GetValue(type) };
             var wanted = parse.GetValue(all) ? int.MaxValue : parse.GetValue(limit) ?? DefaultLimit;
             var jobs = new List<Job>();

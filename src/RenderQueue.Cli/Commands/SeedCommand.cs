@@ -36,17 +36,15 @@ internal static class SeedCommand
         {
             count, template, vary, name, start, type, queue, priority, metadata, batchSize, parallel,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(count) is < 1 or > MaxCount) result.AddError($"--count is between 1 and {MaxCount:N0}.");
-            if (result.GetValue(batchSize) is < 1 or > 100_000) result.AddError("--batch-size is between 1 and 100,000.");
-            if (result.GetValue(parallel) is < 1 or > 64) result.AddError("--parallel is between 1 and 64.");
-            if (result.GetValue(start) < 0) result.AddError("--start cannot be negative.");
-            if (result.GetValue(name) is { } set && (set.Length is 0 or > SeedPlan.MaxSetNameLength))
-                result.AddError($"--name has 1–{SeedPlan.MaxSetNameLength} characters.");
-        });
         command.SetBody(host, global, async (cli, parse, ct) =>
         {
+            // Checked here rather than in validators, which run (and throw on GetValue) even when a value did not parse.
+            if (parse.GetValue(count) is < 1 or > MaxCount) throw new UsageException($"--count is between 1 and {MaxCount:N0}.");
+            if (parse.GetValue(start) < 0) throw new UsageException("--start cannot be negative.");
+            if (parse.GetValue(name) is { } chosen && (chosen.Length is 0 or > SeedPlan.MaxSetNameLength))
+                throw new UsageException($"--name has 1–{SeedPlan.MaxSetNameLength} characters.");
+            if (parse.GetValue(batchSize) is < 1 or > 100_000) throw new UsageException("--batch-size is between 1 and 100,000.");
+            if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel is between 1 and 64.");
             var file = parse.GetRequiredValue(template);
             var root = await JobFile.ReadAsync(cli.Host, file, ct);
             var request = JobFile.ToRequest(root, file, parse.GetValue(type));

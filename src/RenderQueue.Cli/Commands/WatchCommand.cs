@@ -27,12 +27,9 @@ internal static class WatchCommand
             DefaultValueFactory = _ => 5,
         };
         var command = new Command("watch", "A live view of queues, job counts and workers; Ctrl+C to stop.") { queue, interval };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(interval) is <= 0 or > 3600) result.AddError("--interval is between 0 and 3600 seconds.");
-        });
         command.SetBody(host, global, async (cli, parse, ct) =>
         {
+            if (parse.GetValue(interval) is <= 0 or > 3600) throw new UsageException("--interval is between 0 and 3600 seconds.");
             var every = TimeSpan.FromSeconds(parse.GetValue(interval));
             var only = parse.GetValue(queue);
             using var changed = new SemaphoreSlim(0, 1);

@@ -7,7 +7,7 @@ namespace RenderQueue.Cli.Output;
 /// <summary>Jobs for people: one job in detail, many as a table.</summary>
 internal static class JobViews
 {
-    public static readonly string[] ListHeaders = ["id", "state", "queue", "type", "priority", "attempt", "standing", "created"];
+    public static readonly string[] ListHeaders = ["id", "state", "queue", "type", "priority", "attempt", "detail", "created"];
 
     public static IReadOnlyList<Cell> ListRow(Job job, DateTimeOffset now) =>
     [
