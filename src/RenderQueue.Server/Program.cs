@@ -1,10 +1,12 @@
 using RenderQueue.Server;
 using RenderQueue.Server.Api;
 using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Demo;
 using RenderQueue.Server.Errors;
 
 // The content root is the app's own folder, so the published server finds its appsettings.json from any working
 // directory; data paths stay relative to the working directory.
+args = DemoMode.Take(args, out var demo);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables(prefix: "RENDERQUEUE__").AddCommandLine(args); // the command line still wins
 
@@ -17,6 +19,7 @@ builder.Services.AddEventFeed();
 builder.Services.AddArtifactStorage();
 builder.Services.AddRenderQueueMetrics();
 builder.Services.AddHousekeeping();
+builder.Services.AddDemo(demo, builder.Configuration);
 
 var app = builder.Build();
 

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using RenderQueue.Client;
+using RenderQueue.Testing;
+
+namespace RenderQueue.Worker.Tests.Support;
+
+/// <summary>
+/// The real RenderQueue server in this process, on real Kestrel (127.0.0.1, a free port) so worker processes can
+/// reach it too, with its own SQLite file and artifact folder, and timings shortened for tests: leases of
+/// <see cref="LeaseDuration"/>, a reaper every 100 ms, retry backoff of 100 ms.
+/// </summary>
+public sealed class ServerApp : WebApplicationFactory<global::Program>
+{
+    private readonly TempDirectory _data = new("renderqueue-e2e-server");
+    private readonly int _port;
+
+    private readonly Dictionary<string, string> _settings;
+
+    public ServerApp(TimeSpan? leaseDuration = null, Dictionary<string, string>? settings = null, int? port = null)
+    {
+        _port = port ?? FreePort.Next();
+        LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(10);
+        _settings = settings ?? [];
+        UseKestrel(_port);
+        StartServer();
+    }
+
+    public TimeSpan LeaseDuration { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{_port}/");
+
+    /// <summary>A typed client over real HTTP.</summary>
+    public RenderQueueClient NewClient() => new(new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Store:Sqlite:Path", _data.File("renderqueue.db"));
+        builder.UseSetting("Artifacts:Folder", _data.File("artifacts"));
+        builder.UseSetting("Leases:Duration", LeaseDuration.ToString("c", CultureInfo.InvariantCulture));
+        builder.UseSetting("Leases:ReaperInterval", "00:00:00.100");
+        builder.UseSetting("Leases:RecheckInterval", "00:00:00.200");
+        builder.UseSetting("Store:Sqlite:Store:Retry:BaseDelay", "00:00:00.100");
+        builder.UseSetting("Store:Sqlite:Store:Retry:MaxDelay", "00:00:00.200");
+        builder.UseSetting("Scheduler:MaxInterval", "00:00:00.200");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _data.Dispose();
+    }
+}
