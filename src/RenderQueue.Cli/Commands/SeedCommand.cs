@@ -31,7 +31,7 @@ internal static class SeedCommand
         var priority = new Option<int?>("--priority", "-p") { Description = "Priority of every job." };
         var metadata = new Option<string[]>("--metadata", "-m") { Description = "key=value on every job. Repeatable.", HelpName = "KEY=VALUE" };
         var batchSize = new Option<int>("--batch-size") { Description = "Jobs per batch request (the server takes up to 1,000 by default).", DefaultValueFactory = _ => 1000 };
-        var parallel = new Option<int>("--parallel") { Description = "Batch requests in flight at once.", DefaultValueFactory = _ => 4 };
+        var parallel = new Option<int>("--parallel") { Description = "Batch requests in flight at once (default 2: one parsed while one is written, measured best against SQLite; see docs/cli.md).", DefaultValueFactory = _ => 2 };
         var command = new Command("seed", "Create a render set: many jobs from one template, varied by index, idempotently.")
         {
             count, template, vary, name, start, type, queue, priority, metadata, batchSize, parallel,
