@@ -47,8 +47,8 @@ public sealed partial class RenderQueueClient : IDisposable
     public Uri BaseAddress => _http.BaseAddress!;
 
     /// <summary>
-    /// How often <see cref="WaitForCompletionAsync"/> reads the job when the events WebSocket cannot be used, and how
-    /// long it lets the socket stay silent before checking the job anyway. Default 2 s.
+    /// How often <see cref="WaitForCompletionAsync"/> reads the job when the events WebSocket cannot be used; while
+    /// following events it reads the job anyway after five intervals of silence. Default 2 s.
     /// </summary>
     public TimeSpan PollInterval
     {

@@ -25,7 +25,7 @@ public sealed record RenderQueueClientOptions
 
     /// <summary>
     /// How often <see cref="RenderQueueClient.WaitForCompletionAsync"/> reads the job when the events WebSocket cannot
-    /// be used, and how long it lets the socket stay silent before checking the job anyway. Default 2 s.
+    /// be used; while following events it reads the job anyway after five intervals of silence. Default 2 s.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
