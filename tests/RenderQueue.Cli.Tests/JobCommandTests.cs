@@ -133,4 +133,17 @@ public sealed class JobCommandTests : IDisposable
         var missingReason = await _cli.RunAsync("flag", id);
         Assert.Equal(2, missingReason.ExitCode);
     }
+
+    [Fact]
+    public async Task Ls_reads_past_one_page_and_keeps_the_cursor()
+    {
+        var job = new Core.Api.SubmitJobRequest { Type = "simulated", Payload = JsonDocument.Parse("{}").RootElement };
+        await _cli.Client.SubmitBatchAsync([.. Enumerable.Repeat(job, 600)]);
+
+        var page = (await _cli.RunAsync("ls", "--limit", "550", "--json")).Json();
+        Assert.Equal(550, page.GetProperty("items").GetArrayLength());
+        var rest = await _cli.Client.ListJobsAsync(new() { Cursor = page.GetProperty("next_cursor").GetString(), Limit = 500 });
+        Assert.Equal(50, rest.Items.Count);
+        Assert.Equal(601, (await _cli.RunAsync("ls", "--all")).OutLines.Length);
+    }
 }

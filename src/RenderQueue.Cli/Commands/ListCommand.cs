@@ -28,20 +28,13 @@ internal static class ListCommand
             var wanted = parse.GetValue(all) ? int.MaxValue : parse.GetValue(limit) ?? DefaultLimit;
             var jobs = new List<Job>();
             string? nextCursor = null;
-            if (wanted <= RenderQueueClient.MaxPageSize)
+            do
             {
-                var page = await cli.Client.ListJobsAsync(query with { Limit = wanted }, ct);
+                var limitOfPage = Math.Min(wanted - jobs.Count, RenderQueueClient.MaxPageSize);
+                var page = await cli.Client.ListJobsAsync(query with { Limit = limitOfPage, Cursor = nextCursor }, ct);
                 jobs.AddRange(page.Items);
-                nextCursor = page.NextCursor;
-            }
-            else
-            {
-                await foreach (var job in cli.Client.ListAllJobsAsync(query, ct))
-                {
-                    jobs.Add(job);
-                    if (jobs.Count == wanted) break;
-                }
-            }
+                nextCursor = page.Items.Count == 0 ? null : page.NextCursor;
+            } while (nextCursor is not null && jobs.Count < wanted);
 
             if (parse.GetValue(json))
             {

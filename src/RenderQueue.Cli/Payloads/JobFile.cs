@@ -54,6 +54,8 @@ internal static class JobFile
             {
                 throw new UsageException($"{Name(file)} looks like a submit body (it has 'payload') but is not one: {e.Message}");
             }
+            if (request.Payload is not { ValueKind: not System.Text.Json.JsonValueKind.Null })
+                throw new UsageException($"{Name(file)} is a submit body with no payload.");
             return type is null ? request : request with { Type = type };
         }
         if (ComfyWorkflow.IsUiFormat(root))
