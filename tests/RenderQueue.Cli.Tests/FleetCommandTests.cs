@@ -43,7 +43,9 @@ public sealed class FleetCommandTests : IDisposable
         var output = new SharedStringWriter();
         var watching = _cli.RunWithHostAsync(["watch"], host => host with { ConnectClient = _ => _cli.App.Client() }, stop.Token, output);
 
-        while (!output.ToString().Contains("worker(s) online", StringComparison.Ordinal) && !watching.IsCompleted) await Task.Delay(20);
+        // Bounded, so a broken watch fails the test instead of hanging it; nothing here measures time.
+        for (var i = 0; i < 3000 && !output.ToString().Contains("worker(s) online", StringComparison.Ordinal) && !watching.IsCompleted; i++)
+            await Task.Delay(20);
         await stop.CancelAsync();
 
         var result = await watching;
