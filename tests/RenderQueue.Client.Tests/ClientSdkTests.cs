@@ -46,6 +46,15 @@ public sealed class ClientSdkTests : IDisposable
     }
 
     [Fact]
+    public async Task SubmitBatchIdsAsync_returns_the_ids_in_order()
+    {
+        var ids = await _client.SubmitBatchIdsAsync([Job(), Job() with { Metadata = JsonDocument.Parse("""{"id": "not this"}""").RootElement }, Job()]);
+        var listed = new List<string>();
+        await foreach (var job in _client.ListAllJobsAsync()) listed.Add(job.Id);
+        Assert.Equal(listed.AsEnumerable().Reverse(), ids);
+    }
+
+    [Fact]
     public async Task WaitForCompletionAsync_follows_events_to_the_finished_job()
     {
         var submitted = await _client.SubmitAsync(Job());

@@ -26,7 +26,7 @@ internal sealed class SeedRun(RenderQueueClient client, SeedPlan plan, int batch
         for (var i = 0; i < count; i++) jobs[i] = plan.Job(from + i);
         try
         {
-            await client.SubmitBatchAsync(jobs, ct);
+            await client.SubmitBatchIdsAsync(jobs, ct);
         }
         catch (RenderQueueApiException e) when (e.StatusCode == HttpStatusCode.RequestEntityTooLarge && count > 1)
         {
