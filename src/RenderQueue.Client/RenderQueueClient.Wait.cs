@@ -9,6 +9,9 @@ public sealed partial class RenderQueueClient
     /// <summary>While following a job's events, how many poll intervals of silence before reading the job anyway.</summary>
     private const int QuietPolls = 5;
 
+    /// <summary>How long to wait for the server to answer our close before dropping the connection.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Waits until the job is finished — <c>succeeded</c>, <c>failed</c> or <c>canceled</c> — and returns it as the
     /// server has it then (result, artifacts, error). A job that is retried after a failed attempt is not finished.
@@ -38,7 +41,11 @@ public sealed partial class RenderQueueClient
         }
         finally
         {
-            if (socket is not null) await CloseQuietlyAsync(socket);
+            if (socket is not null)
+            {
+                await CloseQuietlyAsync(socket);
+                socket.Dispose();
+            }
         }
     }
 
@@ -95,6 +102,9 @@ public sealed partial class RenderQueueClient
         }
         finally
         {
+            // Close politely: the pending receive then sees the server's answering close and ends by itself.
+            await CloseQuietlyAsync(socket);
+            await ((Task)next).WaitAsync(CloseTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await reading.CancelAsync();
             await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await events.DisposeAsync();
@@ -127,24 +137,20 @@ public sealed partial class RenderQueueClient
         Eta = e.State == JobState.Queued ? job.Eta : null,
     };
 
-    /// <summary>Says goodbye to the server when the socket still works; never throws.</summary>
+    /// <summary>Sends our close when the socket still works (once); never throws.</summary>
     private static async Task CloseQuietlyAsync(WebSocket socket)
     {
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var timeout = new CancellationTokenSource(CloseTimeout);
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
             // the connection is going away either way
-        }
-        finally
-        {
-            socket.Dispose();
         }
     }
 }

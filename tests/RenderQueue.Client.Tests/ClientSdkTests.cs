@@ -59,7 +59,13 @@ public sealed class ClientSdkTests : IDisposable
     {
         var submitted = await _client.SubmitAsync(Job());
         var seen = new List<Job>();
-        var waiting = _client.WaitForCompletionAsync(submitted.Id, new SynchronousProgress<Job>(seen.Add));
+        var firstReport = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = _client.WaitForCompletionAsync(submitted.Id, new SynchronousProgress<Job>(job =>
+        {
+            lock (seen) seen.Add(job);
+            firstReport.TrySetResult();
+        }));
+        await firstReport.Task; // the worker starts once the wait has read the job, so the first report is "queued"
         await RunOneJobAsync([1, 2, 3]);
 
         var done = await waiting;
