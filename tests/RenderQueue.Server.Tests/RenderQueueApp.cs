@@ -51,11 +51,13 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
         return this;
     }
 
-    /// <summary>A typed client whose events stream uses the in-memory server's WebSocket client.</summary>
-    public RenderQueueClient Client(string? key = null)
+    /// <summary>A typed client sending <paramref name="key"/> (the admin key when null), events over the in-memory WebSocket client.</summary>
+    public RenderQueueClient Client(string? key = null) => ClientSending(key ?? AdminKey);
+
+    /// <summary>A typed client sending exactly <paramref name="key"/>, or no key at all when it is null.</summary>
+    public RenderQueueClient ClientSending(string? key)
     {
-        var http = CreateClient();
-        if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var http = ClientWithKey(key);
         var sockets = Server.CreateWebSocketClient();
         sockets.ConfigureRequest = request => request.Headers.Authorization = http.DefaultRequestHeaders.Authorization?.ToString();
         return new RenderQueueClient(http, (uri, ct) => sockets.ConnectAsync(uri, ct));
