@@ -25,11 +25,11 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** One line for people: the problem's title and detail, and any field errors. */
+  /** One line for people: the problem's title, then its field errors when it has them (the detail recaps those), else its detail. */
   get summary() {
     const { title, detail, errors } = this.problem;
-    const parts = [title, detail].filter((part, i, all) => part && all.indexOf(part) === i);
-    for (const messages of Object.values(errors ?? {})) parts.push(...[].concat(messages));
+    const fieldMessages = Object.values(errors ?? {}).flatMap((messages) => [].concat(messages));
+    const parts = [title, ...(fieldMessages.length ? fieldMessages : [detail])].filter((part, i, all) => part && all.indexOf(part) === i);
     return parts.join(' — ') || this.message;
   }
 }

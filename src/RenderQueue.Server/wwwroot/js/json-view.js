@@ -52,7 +52,7 @@ export function jsonTree(value, { openDepth = 2 } = {}) {
   return h('ul', { class: 'json-tree' }, entry(null, value, 0, openDepth));
 }
 
-/** The tree with Expand all / Collapse all / Raw JSON controls, labelled for assistive technology. */
+/** The tree with Expand all / Collapse all / Raw JSON controls; `label` names the raw view for assistive technology. */
 export function jsonView(value, { label, openDepth = 2 } = {}) {
   const tree = jsonTree(value, { openDepth });
   const raw = h('pre', { class: 'json-raw', hidden: true, tabindex: 0, 'aria-label': `${label} as raw JSON` }, JSON.stringify(value, null, 2));
@@ -68,7 +68,7 @@ export function jsonView(value, { label, openDepth = 2 } = {}) {
   const collapse = h('button', { type: 'button', class: 'button small' }, 'Collapse all');
   expand.addEventListener('click', () => setAll(true));
   collapse.addEventListener('click', () => setAll(false));
-  return h('div', { class: 'json-view', role: 'region', 'aria-label': label },
+  return h('div', { class: 'json-view' },
     h('div', { class: 'json-toolbar' }, expand, collapse, rawToggle), tree, raw);
 }
 

@@ -4,23 +4,26 @@
 import { events } from './events.js';
 
 /**
- * Runs `task` after `waitMs` from the first trigger, never two at once; triggers during a run cause one more run.
- * So a burst of 10,000 events costs a couple of requests, not 10,000.
+ * Throttles `task`: a trigger after a quiet spell runs it almost at once (after `leadMs`, so one burst is one run),
+ * and while triggers keep coming it runs at most once per `waitMs`, never two at once. So a lone event shows up
+ * within a tenth of a second, and a burst of 10,000 events costs a couple of requests, not 10,000.
  */
-export function coalesce(task, waitMs) {
+export function coalesce(task, waitMs, { leadMs = 100 } = {}) {
   let timer = 0;
   let running = false;
   let pending = false;
   let cancelled = false;
+  let lastStart = -Infinity;
 
   async function run() {
     timer = 0;
     running = true;
     pending = false;
+    lastStart = performance.now();
     try {
       await task();
     } catch (error) {
-      if (error?.name !== 'AbortError') reportError(error);
+      reportError(error);
     } finally {
       running = false;
       if (pending && !cancelled) schedule();
@@ -33,13 +36,14 @@ export function coalesce(task, waitMs) {
       pending = true;
       return;
     }
-    if (!timer) timer = setTimeout(run, waitMs);
+    if (!timer) timer = setTimeout(run, Math.max(leadMs, lastStart + waitMs - performance.now()));
   }
 
   return {
     trigger: schedule,
     /** Runs now (or right after the current run). */
     now() {
+      if (cancelled) return;
       clearTimeout(timer);
       timer = 0;
       if (running) pending = true;

@@ -55,6 +55,8 @@ function facts(job) {
     .map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
+const OUTCOMES = { scheduled: 'Failed, retried', requeued: 'Lease expired, requeued', released: 'Released by its worker' };
+
 function attemptsTable(job) {
   if (job.attempts.length === 0) return emptyState('No attempts yet.');
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data-table attempts' },
@@ -62,10 +64,10 @@ function attemptsTable(job) {
     h('thead', {}, h('tr', {}, ['#', 'Worker', 'Started', 'Ran for', 'Outcome', 'Error'].map((name) => h('th', { scope: 'col' }, name)))),
     h('tbody', {}, job.attempts.map((attempt) => h('tr', {},
       h('th', { scope: 'row' }, String(attempt.number)),
-      h('td', { 'data-label': 'Worker' }, attempt.worker_id),
+      h('td', { 'data-label': 'Worker', class: 'nowrap' }, attempt.worker_id),
       h('td', { 'data-label': 'Started' }, formatTime(attempt.started_at)),
       h('td', { 'data-label': 'Ran for' }, attempt.ended_at ? formatDuration(seconds(attempt.started_at, attempt.ended_at)) : 'running'),
-      h('td', { 'data-label': 'Outcome' }, attempt.outcome ? titleCase(attempt.outcome) : '—'),
+      h('td', { 'data-label': 'Outcome' }, attempt.outcome ? OUTCOMES[attempt.outcome] ?? titleCase(attempt.outcome) : '—'),
       h('td', { 'data-label': 'Error', class: attempt.error ? 'error-cell' : 'muted' }, attempt.error
         ? [h('span', { class: 'badge error-class' }, attempt.error.class), ' ', attempt.error.message] : '—'))))));
 }

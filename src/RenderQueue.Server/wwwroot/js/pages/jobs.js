@@ -138,7 +138,7 @@ export function mount(root, route) {
 
   function renderQueueOptions() {
     const all = [...new Set([...queueNames, filters.queue].filter(Boolean))].sort();
-    queueSelect.replaceChildren(h('option', { value: '' }, 'All queues'), all.map((name) => h('option', { value: name }, name)));
+    replaceChildren(queueSelect, h('option', { value: '' }, 'All queues'), all.map((name) => h('option', { value: name }, name)));
     queueSelect.value = filters.queue;
   }
   renderQueueOptions();

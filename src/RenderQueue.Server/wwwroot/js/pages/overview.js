@@ -50,9 +50,11 @@ function hourSeries(activity, stats) {
   for (const queue of stats.queues) {
     if (!depthByQueue.has(queue.name)) depthByQueue.set(queue.name, new Array(MINUTES).fill(queue.counts.queued));
   }
-  for (const values of depthByQueue.values()) {
-    const first = values.find((v) => v !== null) ?? 0;
-    let last = first;
+  for (const [queue, values] of depthByQueue) {
+    // Before a queue's first change in the hour its depth is unknown: estimate it from that minute's flow.
+    const firstIndex = values.findIndex((v) => v !== null);
+    const first = firstIndex < 0 ? null : activity.minutes.find((m) => m.queue === queue && slot(m.minute) === firstIndex);
+    let last = first ? Math.max(0, first.depth - first.submitted + first.started + first.canceled) : (values[0] ?? 0);
     values.forEach((v, i) => {
       if (v === null) values[i] = last;
       else last = v;
@@ -104,7 +106,7 @@ function queueTable(stats) {
     h('tbody', {}, stats.queues.map((queue) => h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: jobsHash({ queue: queue.name }) }, queue.name)),
       h('td', { 'data-label': 'Status' }, queue.paused ? h('span', { class: 'badge paused' }, 'Paused') : h('span', { class: 'badge active' }, 'Active')),
-      STATES.map((state) => h('td', { class: 'num', 'data-label': titleCase(state) },
+      STATES.map((state) => h('td', { class: queue.counts[state] ? 'num' : 'num zero', 'data-label': titleCase(state) },
         queue.counts[state] ? h('a', { href: jobsHash({ queue: queue.name, states: [state] }) }, formatNumber(queue.counts[state])) : '0')))))));
 }
 

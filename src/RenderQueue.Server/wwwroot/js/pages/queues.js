@@ -40,7 +40,7 @@ export function mount(root) {
     return h('tr', { dataset: { queue: queue.name } },
       h('th', { scope: 'row' }, h('a', { href: jobsHash({ queue: queue.name }) }, queue.name)),
       h('td', { 'data-label': 'Status' }, queue.paused ? h('span', { class: 'badge paused' }, 'Paused') : h('span', { class: 'badge active' }, 'Active')),
-      STATES.map((state) => h('td', { class: 'num', 'data-label': titleCase(state) }, formatNumber(queue.counts[state]))),
+      STATES.map((state) => h('td', { class: queue.counts[state] ? 'num' : 'num zero', 'data-label': titleCase(state) }, formatNumber(queue.counts[state]))),
       h('td', { class: 'num', 'data-label': 'Submitted ever' }, formatNumber(queue.totals.submitted)),
       h('td', { class: 'action-cell' }, button));
   }

@@ -87,7 +87,7 @@ export function mount(root) {
         statusBadge(worker)),
       h('dl', { class: 'facts compact' },
         h('dt', {}, 'Last heartbeat'), h('dd', {}, relativeTime(worker.last_seen_at)),
-        h('dt', {}, 'Runs'), h('dd', {}, `${formatNumber(worker.current_jobs.length)} of ${formatNumber(reg.concurrency)} slots`),
+        h('dt', {}, 'Runs'), h('dd', {}, `${formatNumber(worker.current_jobs.length)} of ${plural(reg.concurrency, 'slot')}`),
         h('dt', {}, 'Types'), h('dd', {}, chips(reg.types, 'none')),
         h('dt', {}, 'Queues'), h('dd', {}, chips(reg.queues, 'all queues')),
         h('dt', {}, 'Labels'), h('dd', {}, chips(reg.labels, 'none')),
