@@ -28,7 +28,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 need redis-server redis-server   # the Redis store's tests start real redis-server processes
-# Suites that need more add a line here, e.g. need nginx nginx; need chromium chromium
+need chromium chromium           # the dashboard's tests drive Debian's Chromium (/usr/bin/chromium) with Playwright
+# Suites that need more add a line here, e.g. need nginx nginx
 
 echo "test.sh: building RenderQueue.slnx ($configuration)"
 dotnet build RenderQueue.slnx -c "$configuration" -warnaserror -nologo -v quiet
