@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Dashboard.Tests.Support;
@@ -58,6 +60,55 @@ public sealed class LiveUpdateTests(Chromium chromium, OneWorkerServer server) :
         await ProgressAboveAsync(page, "main [role=progressbar]", first);
         await Assertions.Expect(page.Locator("main .job-header .badge.state")).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("img.thumb")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task When_the_events_socket_drops_it_reconnects_with_after_and_the_server_replays_what_was_missed()
+    {
+        var connections = new List<(Uri Url, IWebSocketRoute Page)>();
+        var replayed = new ConcurrentQueue<string>();
+        var reconnect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ui = await OpenAsync("#/jobs", prepare: context => context.RouteWebSocketAsync(new Regex("/api/v1/events"), socket =>
+        {
+            int number;
+            lock (connections)
+            {
+                connections.Add((new Uri(socket.Url), socket));
+                number = connections.Count;
+            }
+            if (number == 1)
+            {
+                socket.ConnectToServer();
+                return;
+            }
+            // Later connections reach the server only once the test has submitted a job while the page was cut off.
+            _ = reconnect.Task.ContinueWith(_ =>
+            {
+                var server = socket.ConnectToServer();
+                server.OnMessage(frame =>
+                {
+                    replayed.Enqueue(frame.Text ?? "");
+                    socket.Send(frame.Text ?? "");
+                });
+            }, TaskScheduler.Default);
+        }));
+        var page = ui.Page;
+        await Api.PauseQueueAsync("gap"); // its jobs stay queued
+        var before = await Api.SubmitAsync(Jobs.Simulated("gap", 1));
+        await Assertions.Expect(page.Locator($"tr[data-job-id='{before.Id}']")).ToBeVisibleAsync();
+
+        IWebSocketRoute first;
+        lock (connections) first = connections[0].Page;
+        await first.CloseAsync(new() { Code = 1012, Reason = "Test: the connection dropped." });
+        var missed = await Api.SubmitAsync(Jobs.Simulated("gap", 1));
+        reconnect.SetResult();
+
+        await Assertions.Expect(page.Locator($"tr[data-job-id='{missed.Id}']")).ToBeVisibleAsync();
+        await ui.WaitUntilLiveAsync();
+        Uri second;
+        lock (connections) second = connections[1].Url;
+        Assert.Matches("after=[0-9]+", second.Query);
+        await Eventually.TrueAsync(() => replayed.Any(text => text.Contains(missed.Id, StringComparison.Ordinal)), "replayed to the page after the reconnect");
     }
 
     [Fact]

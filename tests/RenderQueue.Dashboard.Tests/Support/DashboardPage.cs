@@ -38,7 +38,8 @@ public sealed class DashboardPage : IAsyncDisposable
         get { lock (_problems) return [.. _problems]; }
     }
 
-    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri server, string hash, int width, int height)
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri server, string hash, int width, int height,
+        Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -48,6 +49,7 @@ public sealed class DashboardPage : IAsyncDisposable
             ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(20_000);
+        if (prepare is not null) await prepare(context);
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
         await page.GotoAsync("/" + hash);

@@ -19,10 +19,13 @@ public abstract class DashboardTest<TServer>(Chromium chromium, TServer server) 
 
     protected RenderQueueClient Api => server.Api;
 
-    /// <summary>Opens the dashboard at <paramref name="hash"/> in a fresh browser context and waits until it is live.</summary>
-    protected async Task<DashboardPage> OpenAsync(string hash = "#/", int width = 1280, int height = 900)
+    /// <summary>
+    /// Opens the dashboard at <paramref name="hash"/> in a fresh browser context and waits until it is live;
+    /// <paramref name="prepare"/> sets the context up first (e.g. routes).
+    /// </summary>
+    protected async Task<DashboardPage> OpenAsync(string hash = "#/", int width = 1280, int height = 900, Func<IBrowserContext, Task>? prepare = null)
     {
-        var page = await DashboardPage.OpenAsync(chromium.Browser, server.Address, hash, width, height);
+        var page = await DashboardPage.OpenAsync(chromium.Browser, server.Address, hash, width, height, prepare);
         _pages.Add(page);
         return page;
     }

@@ -21,7 +21,9 @@ function draw(spec, width) {
   const n = times.length;
   const plotW = Math.max(width - PAD.left - PAD.right, 10);
   const plotH = height - PAD.top - PAD.bottom;
-  const max = Math.max(0, ...series.flatMap((line) => line.values));
+  const bars = series.filter((item) => item.kind === 'bar');
+  const stacked = times.map((_, i) => bars.reduce((total, bar) => total + bar.values[i], 0));
+  const max = Math.max(0, ...stacked, ...series.filter((item) => item.kind !== 'bar').flatMap((line) => line.values));
   const step = niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);
   const x = (i) => PAD.left + (n > 1 ? (i * plotW) / (n - 1) : plotW / 2);
@@ -47,17 +49,33 @@ function draw(spec, width) {
       s('text', { class: 'chart-label', x: x(i), y: height - 8, 'text-anchor': 'middle' }, clock.format(time)));
   });
 
-  for (const line of series) {
-    const points = line.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+  // Bars (counts per minute) stack from the axis; lines draw on top of them.
+  const column = n > 1 ? plotW / (n - 1) : plotW;
+  const barWidth = Math.max(1, column * 0.7);
+  const base = new Array(n).fill(0);
+  for (const bar of bars) {
+    bar.values.forEach((v, i) => {
+      if (v <= 0) return;
+      svg.append(s('rect', { class: `chart-bar ${bar.className}`, x: (x(i) - barWidth / 2).toFixed(1), y: y(base[i] + v).toFixed(1),
+        width: barWidth.toFixed(1), height: (y(base[i]) - y(base[i] + v)).toFixed(1) }));
+      base[i] += v;
+    });
+  }
+
+  for (const line of series.filter((item) => item.kind !== 'bar')) {
+    // A step line holds each minute's value until the next: right for per-minute counts and levels such as depth.
+    const points = line.values.flatMap((v, i) => {
+      const point = `${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      return line.step && i > 0 ? [`${x(i).toFixed(1)},${y(line.values[i - 1]).toFixed(1)}`, point] : [point];
+    });
     if (line.area && n > 1) {
-      const base = y(0).toFixed(1);
-      svg.append(s('path', { class: `chart-area ${line.className}`, d: `M${x(0).toFixed(1)},${base} L${points.join(' L')} L${x(n - 1).toFixed(1)},${base} Z` }));
+      const axis = y(0).toFixed(1);
+      svg.append(s('path', { class: `chart-area ${line.className}`, d: `M${x(0).toFixed(1)},${axis} L${points.join(' L')} L${x(n - 1).toFixed(1)},${axis} Z` }));
     }
     svg.append(s('path', { class: `chart-line ${line.className}`, d: `M${points.join(' L')}` }));
   }
 
   // One invisible column per minute with the minute's numbers as a native tooltip.
-  const column = n > 1 ? plotW / (n - 1) : plotW;
   times.forEach((time, i) => {
     const tip = `${clock.format(time)} — ${series.map((line) => `${line.name}: ${yFormat(line.values[i])}`).join(', ')}`;
     svg.append(s('rect', { class: 'chart-hit', x: x(i) - column / 2, y: PAD.top, width: column, height: plotH }, s('title', {}, tip)));
@@ -67,7 +85,7 @@ function draw(spec, width) {
 
 function legend(spec) {
   return h('ul', { class: 'chart-legend' }, spec.series.map((line) =>
-    h('li', {}, h('span', { class: `swatch ${line.className}`, 'aria-hidden': 'true' }), h('span', {}, line.name),
+    h('li', {}, h('span', { class: `swatch ${line.kind === 'bar' ? 'block' : ''} ${line.className}`, 'aria-hidden': 'true' }), h('span', {}, line.name),
       line.summary !== undefined ? h('strong', {}, line.summary) : null)));
 }
 

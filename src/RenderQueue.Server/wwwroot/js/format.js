@@ -36,12 +36,14 @@ export function formatDuration(seconds) {
   return parts.slice(0, 2).filter(([count], i) => i === 0 || count > 0).map(([c, u]) => `${c} ${u}`).join(' ');
 }
 
-/** "5 s ago", "in 3 min", "just now". */
+/** "5 s ago", "in 3 min", "2 h ago", "just now": one unit, rounded down, is enough at a glance. */
 export function formatRelative(iso, now = Date.now()) {
   if (!iso) return '—';
   const seconds = (new Date(iso).getTime() - now) / 1000;
-  if (Math.abs(seconds) < 1.5) return 'just now';
-  const text = formatDuration(Math.abs(seconds) < 60 ? Math.round(Math.abs(seconds)) : Math.abs(seconds));
+  const abs = Math.abs(seconds);
+  if (abs < 1.5) return 'just now';
+  const [unit, size] = [['d', 86_400], ['h', 3_600], ['min', 60], ['s', 1]].find(([, length]) => abs >= length);
+  const text = `${Math.floor(abs / size)} ${unit}`;
   return seconds < 0 ? `${text} ago` : `in ${text}`;
 }
 

@@ -58,7 +58,7 @@ export function createRow(job) {
     row.detail,
     row.priority,
     row.attempt,
-    h('td', { 'data-label': 'Created' }, relativeTime(job.created_at)));
+    h('td', { 'data-label': 'Created', class: 'nowrap' }, relativeTime(job.created_at)));
   replaceChildren(row.detail, detailCell(row));
   return row;
 }

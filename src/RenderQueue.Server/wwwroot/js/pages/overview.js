@@ -72,9 +72,9 @@ function throughputSpec(hour) {
     description: `Jobs per minute over the last hour: ${sum(hour.submitted)} submitted, ${sum(hour.succeeded)} succeeded, ${sum(hour.failed)} failed.`,
     times: hour.times,
     series: [
-      { name: 'Submitted', values: hour.submitted, className: 'series-submitted', summary: formatNumber(sum(hour.submitted)) },
-      { name: 'Succeeded', values: hour.succeeded, className: 'series-succeeded', summary: formatNumber(sum(hour.succeeded)), area: true },
-      { name: 'Failed', values: hour.failed, className: 'series-failed', summary: formatNumber(sum(hour.failed)) },
+      { name: 'Succeeded', values: hour.succeeded, className: 'series-succeeded', kind: 'bar', summary: formatNumber(sum(hour.succeeded)) },
+      { name: 'Failed', values: hour.failed, className: 'series-failed', kind: 'bar', summary: formatNumber(sum(hour.failed)) },
+      { name: 'Submitted', values: hour.submitted, className: 'series-submitted', step: true, summary: formatNumber(sum(hour.submitted)) },
     ],
   };
 }
@@ -85,9 +85,9 @@ function depthSpec(hour) {
     .filter(([, values]) => Math.max(...values) > 0)
     .sort((a, b) => Math.max(...b[1]) - Math.max(...a[1]))
     .slice(0, 4);
-  const series = [{ name: 'All queues', values: hour.totalDepth, className: 'series-depth', area: true, summary: formatNumber(now) }];
+  const series = [{ name: 'All queues', values: hour.totalDepth, className: 'series-depth', area: true, step: true, summary: formatNumber(now) }];
   if (hour.depthByQueue.size > 1) {
-    queues.forEach(([name, values], i) => series.push({ name, values, className: `series-queue-${i + 1}`, summary: formatNumber(values.at(-1)) }));
+    queues.forEach(([name, values], i) => series.push({ name, values, className: `series-queue-${i + 1}`, step: true, summary: formatNumber(values.at(-1)) }));
   }
   return {
     title: 'Queue depth, last hour',
