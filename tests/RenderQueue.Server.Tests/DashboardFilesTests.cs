@@ -46,6 +46,24 @@ public sealed class DashboardFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_preloads_every_module_so_the_browser_fetches_them_at_once_and_each_is_served()
+    {
+        var index = await _http.GetStringAsync("/");
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var modules = Directory.EnumerateFiles(Path.Combine(root, "js"), "*.js", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+            .ToList();
+
+        Assert.NotEmpty(modules);
+        foreach (var module in modules)
+        {
+            var named = module == "js/app.js" ? "<script type=\"module\" src=\"js/app.js\">" : $"<link rel=\"modulepreload\" href=\"{module}\">";
+            Assert.Contains(named, index, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/" + module)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_revalidation_with_the_etag_is_answered_304()
     {
         var first = await _http.GetAsync("/js/app.js");
