@@ -86,13 +86,13 @@ export function errorBox(error, context) {
  * controls; resolves with the FormData when confirmed, null when cancelled. `action(formData)` runs before it
  * closes, so a refusal from the server is shown in the dialog and the person can correct and retry.
  */
-export function confirmDialog({ title, message, confirmLabel, danger = false, fields = [], action }) {
+export function confirmDialog({ title, message, confirmLabel, dismissLabel = 'Cancel', danger = false, fields = [], action }) {
   return new Promise((resolve) => {
     const titleId = uid('dialog-title');
     const messageId = uid('dialog-message');
     const errorSlot = h('div', { class: 'dialog-error' });
     const confirm = h('button', { type: 'submit', class: danger ? 'button danger' : 'button primary' }, confirmLabel);
-    const cancel = h('button', { type: 'button', class: 'button', value: 'cancel' }, 'Cancel');
+    const cancel = h('button', { type: 'button', class: 'button', value: 'cancel' }, dismissLabel);
     const form = h('form', { method: 'dialog', class: 'dialog-form' },
       h('h2', { id: titleId }, title),
       h('p', { id: messageId }, message),

@@ -19,6 +19,7 @@ const ACTIONS = [
         ? 'It is running: its worker stops it when it next renews the lease (within seconds).'
         : 'It has not started: it is canceled at once.',
       confirmLabel: 'Cancel job',
+      dismissLabel: 'Keep it',
       danger: true,
       action: () => api.cancelJob(job.id),
     }),
