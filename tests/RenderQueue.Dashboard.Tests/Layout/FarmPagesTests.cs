@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RenderQueue.Client;
+using RenderQueue.Core.Jobs;
 using RenderQueue.Dashboard.Tests.Support;
 
 namespace RenderQueue.Dashboard.Tests.Layout;
@@ -29,6 +31,9 @@ public sealed class FarmPagesTests(Chromium chromium, FarmServer server) : Dashb
     [Fact]
     public async Task Screenshots_of_the_overview_jobs_job_and_workers_pages_at_1280_px()
     {
+        // Renders a little way in look like renders in progress.
+        await Eventually.TrueAsync(async () => (await Api.ListJobsAsync(new JobListQuery { States = [JobState.Running] })).Items
+            .Any(j => j.Progress?.Value >= 50), "a render a quarter done");
         var ui = await OpenAsync("#/", width: 1280, height: 800);
         var page = ui.Page;
         await Assertions.Expect(page.Locator(".state-card.state-running .stat-value")).ToHaveTextAsync(new Regex("^[1-9]"));

@@ -36,10 +36,10 @@ public sealed class FarmServer : DashboardServer
 
         var running = await Api.SubmitBatchAsync(
         [
-            Jobs.Simulated("renders", 30, 200, Portrait("SDXL batch: 8 portraits", "yellow", "denim", 90210), priority: 5, size: 320),
-            Jobs.Simulated("renders", 60, 200, Portrait("Concept art: desert city", "none", "cotton", 4242), size: 320),
-            Jobs.Simulated("upscale", 40, 200, new { Title = "Upscale 4x: market_02.png", Model = "RealESRGAN_x4plus.pth" }),
-            Jobs.Simulated("tts", 50, 200, new { Title = "Narration, chapter 3", Voice = "xtts_v2/en-female-1" }),
+            Jobs.Simulated("renders", 16, 200, Portrait("SDXL batch: 8 portraits", "yellow", "denim", 90210), priority: 5, size: 320),
+            Jobs.Simulated("renders", 40, 200, Portrait("Concept art: desert city", "none", "cotton", 4242), size: 320),
+            Jobs.Simulated("upscale", 24, 200, new { Title = "Upscale 4x: market_02.png", Model = "RealESRGAN_x4plus.pth" }),
+            Jobs.Simulated("tts", 30, 200, new { Title = "Narration, chapter 3", Voice = "xtts_v2/en-female-1" }),
         ]);
         foreach (var job in running) await Api.WaitForAsync(job.Id, j => j.State == JobState.Running && j.Progress?.Value > 0, "running with progress");
 

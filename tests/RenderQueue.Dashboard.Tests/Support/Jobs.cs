@@ -101,10 +101,14 @@ internal static class Workers
 internal static class Eventually
 {
     /// <summary>Waits until <paramref name="condition"/> holds; fails after a generous bound.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, int seconds = 20)
+    public static Task TrueAsync(Func<bool> condition, string what, int seconds = 20) =>
+        TrueAsync(() => Task.FromResult(condition()), what, seconds);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails after a generous bound.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int seconds = 20)
     {
         var clock = Stopwatch.StartNew();
-        while (!condition())
+        while (!await condition())
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(seconds)) Assert.Fail($"Not {what} within {seconds} s.");
             await Task.Delay(50);
