@@ -35,7 +35,7 @@ public sealed class LiveUpdateTests(Chromium chromium, OneWorkerServer server) :
         var page = ui.Page;
         await page.EvaluateAsync("() => { window.__sameDocument = true; }");
 
-        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 3, steps: 24, metadata: new { Title = "Live one" }));
+        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 4, steps: 24, metadata: new { Title = "Live one" }));
 
         var row = page.Locator($"tr[data-job-id='{job.Id}']");
         await Assertions.Expect(row).ToBeVisibleAsync();
@@ -51,7 +51,7 @@ public sealed class LiveUpdateTests(Chromium chromium, OneWorkerServer server) :
     [Fact]
     public async Task The_job_page_follows_progress_and_shows_the_output_when_the_job_succeeds()
     {
-        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 3, steps: 24, size: 96));
+        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 6, steps: 24, size: 96));
         await Api.WaitForAsync(job.Id, j => j.State == JobState.Running && j.Progress?.Value < 8, "running early");
         var ui = await OpenAsync($"#/jobs/{job.Id}");
         var page = ui.Page;
