@@ -9,9 +9,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 configuration="${CONFIGURATION:-Release}"
 
 apt_updated=false
-# need <command> <debian package>: installs the package when the command is missing.
+# need <command> <debian package>: installs the package when the command is missing (looking in sbin too, where
+# nginx lives). Its service is not started: the tests start their own instances on free ports, and a packaged
+# service failing to start (port 80 taken) would fail the install.
 need() {
   command -v "$1" >/dev/null 2>&1 && return 0
+  [ -x "/usr/sbin/$1" ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   if [ "$apt_updated" = false ]; then
@@ -19,17 +22,27 @@ need() {
     $sudo apt-get update -qq
     apt_updated=true
   fi
-  echo "test.sh: installing $2 for $1"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  echo "test.sh: installing $2 for $1 (without starting its service)"
+  local policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\n# test.sh: install without starting services\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+  fi
+  local status=0
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null || status=$?
+  if [ -n "$policy" ]; then $sudo rm -f "$policy"; fi
+  return "$status"
 }
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET SDK is missing: install the SDK named in global.json ($(grep -o '"version": *"[^"]*"' global.json))." >&2
   exit 1
 fi
-need redis-server redis-server   # the Redis store's tests start real redis-server processes
+need redis-server redis-server   # the Redis store's and the cluster tests start real redis-server processes
+need nginx nginx                 # the cluster tests run deploy/nginx/renderqueue.conf in a real nginx
 need chromium chromium           # the dashboard's tests drive Debian's Chromium (/usr/bin/chromium) with Playwright
-# Suites that need more add a line here, e.g. need nginx nginx
+# Suites that need more add a line here.
 
 echo "test.sh: building RenderQueue.slnx ($configuration)"
 dotnet build RenderQueue.slnx -c "$configuration" -warnaserror -nologo -v quiet

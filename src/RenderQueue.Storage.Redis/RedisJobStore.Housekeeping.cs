@@ -10,7 +10,7 @@ public sealed partial class RedisJobStore
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var first = await _database.SortedSetRangeByRankWithScoresAsync(Key("scheduled"), 0, 0);
+        var first = await RedisFailures.AnsweredAsync(_database.SortedSetRangeByRankWithScoresAsync(Key("scheduled"), 0, 0));
         return first.Length == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)first[0].Score);
     }
 

@@ -94,7 +94,7 @@ public sealed partial class RedisJobStore
     public async Task<long> LastEventSequenceAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var value = await _database.StringGetAsync(Key("event_seq"));
+        var value = await RedisFailures.AnsweredAsync(_database.StringGetAsync(Key("event_seq")));
         return value.IsNull ? 0 : (long)value;
     }
 

@@ -7,15 +7,22 @@ namespace RenderQueue.Storage.Redis;
 
 public static class RedisJobStoreServiceCollectionExtensions
 {
-    /// <summary>
-    /// Registers <see cref="RedisJobStore"/> as the <see cref="IJobStore"/>, over one shared
-    /// <see cref="RedisConnection"/> (opened on first use) and the registered <see cref="TimeProvider"/>.
-    /// Run <see cref="RedisServerCheck.VerifyAsync(RedisStoreOptions, ILogger, CancellationToken)"/> at start-up before serving.
-    /// </summary>
+    /// <summary>Registers the Redis store (see the overload taking <see cref="RedisStoreOptions"/>) with options set by <paramref name="configure"/>.</summary>
     public static IServiceCollection AddRedisJobStore(this IServiceCollection services, Action<RedisStoreOptions>? configure = null)
     {
         var options = new RedisStoreOptions();
         configure?.Invoke(options);
+        return services.AddRedisJobStore(options);
+    }
+
+    /// <summary>
+    /// Registers <see cref="RedisJobStore"/> as the <see cref="IJobStore"/> and <see cref="RedisLeaderElection"/> as the
+    /// <see cref="ILeaderElection"/> (also a hosted service, which runs the election), over one shared
+    /// <see cref="RedisConnection"/> (opened on first use) and the registered <see cref="TimeProvider"/>.
+    /// Run <see cref="RedisServerCheck.VerifyAsync(RedisStoreOptions, ILogger, CancellationToken)"/> at start-up before serving.
+    /// </summary>
+    public static IServiceCollection AddRedisJobStore(this IServiceCollection services, RedisStoreOptions options)
+    {
         options.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -26,6 +33,13 @@ public static class RedisJobStoreServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<RedisJobStore>>()));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<RedisJobStore>());
+        services.AddSingleton(provider => new RedisLeaderElection(
+            provider.GetRequiredService<RedisConnection>().Multiplexer,
+            provider.GetRequiredService<RedisStoreOptions>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILogger<RedisLeaderElection>>()));
+        services.AddSingleton<ILeaderElection>(provider => provider.GetRequiredService<RedisLeaderElection>());
+        services.AddHostedService(provider => provider.GetRequiredService<RedisLeaderElection>());
         return services;
     }
 }

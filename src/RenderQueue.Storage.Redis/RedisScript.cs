@@ -5,7 +5,8 @@ using StackExchange.Redis;
 namespace RenderQueue.Storage.Redis;
 
 /// <summary>
-/// One Lua script: the shared library <c>common.lua</c> followed by the script's body, run with EVALSHA.
+/// One Lua script, run with EVALSHA: a store operation (the shared library <c>common.lua</c> followed by the
+/// script's body, with the key prefix among its arguments) or a standalone script that declares its keys.
 /// After a Redis restart (or SCRIPT FLUSH) the server answers NOSCRIPT once; the script is then sent
 /// whole with EVAL, which caches it again. Either way it is one atomic round trip.
 /// </summary>
@@ -26,17 +27,23 @@ internal sealed class RedisScript
 
     public byte[] Hash { get; }
 
+    /// <summary>A store operation: <c>common.lua</c> followed by <c>Scripts/{name}.lua</c>.</summary>
     public static RedisScript Load(string name) => new(name, Resource("common") + "\n" + Resource(name));
 
-    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisValue[] arguments)
+    /// <summary>A script that stands alone, such as the leader lease's.</summary>
+    public static RedisScript LoadStandalone(string name) => new(name, Resource(name));
+
+    public Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisValue[] arguments) => EvaluateAsync(database, NoKeys, arguments);
+
+    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] arguments)
     {
         try
         {
-            return await database.ScriptEvaluateAsync(Hash, NoKeys, arguments);
+            return await database.ScriptEvaluateAsync(Hash, keys, arguments);
         }
         catch (RedisServerException error) when (error.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            return await database.ScriptEvaluateAsync(Text, NoKeys, arguments);
+            return await database.ScriptEvaluateAsync(Text, keys, arguments);
         }
     }
 

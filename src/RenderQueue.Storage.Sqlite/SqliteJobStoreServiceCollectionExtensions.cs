@@ -15,7 +15,10 @@ public static class SqliteJobStoreServiceCollectionExtensions
         return services.AddSqliteJobStore(options);
     }
 
-    /// <summary>Registers <see cref="SqliteJobStore"/> with options already bound and validated.</summary>
+    /// <summary>
+    /// Registers <see cref="SqliteJobStore"/> with options already bound and validated, and its
+    /// <see cref="ILeaderElection"/>: a SQLite file serves one server node, which always leads.
+    /// </summary>
     public static IServiceCollection AddSqliteJobStore(this IServiceCollection services, SqliteStoreOptions options)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -25,6 +28,7 @@ public static class SqliteJobStoreServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<SqliteJobStore>>()));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteJobStore>());
+        services.TryAddSingleton<ILeaderElection, SingleNodeLeaderElection>();
         return services;
     }
 }

@@ -46,6 +46,31 @@ public sealed class OperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_count_failures_for_good_and_reaped_leases_and_show_that_the_only_node_leads()
+    {
+        await _http.RegisterWorkerAsync("gpu-1");
+        var doomed = await _http.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "q"}""");
+        Assert.Equal(doomed.Id, (await _http.LeaseAsync("gpu-1")).Single().Id);
+        (await _http.PostJsonAsync($"/api/v1/leases/{doomed.Id}/fail", """{"attempt": 1, "error": {"message": "bad workflow", "class": "invalid_input"}, "retryable": false}""")).EnsureSuccessStatusCode();
+        var retried = await _http.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "q"}""");
+        Assert.Equal(retried.Id, (await _http.LeaseAsync("gpu-1")).Single().Id);
+        (await _http.PostJsonAsync($"/api/v1/leases/{retried.Id}/fail", """{"attempt": 1, "error": {"message": "out of memory", "class": "oom"}}""")).EnsureSuccessStatusCode();
+        var abandoned = await _http.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "q"}""");
+        Assert.Equal(abandoned.Id, (await _http.LeaseAsync("gpu-1")).Single().Id);
+        _app.Clock.Advance(TimeSpan.FromSeconds(31)); // past the 30 s lease; the reaper runs every second
+        await Http.EventuallyAsync(() => _http.GetJobAsync(abandoned.Id), j => j.State != Core.Jobs.JobState.Running, "the reaper to requeue the job");
+
+        var text = await (await _http.GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+        Assert.Contains("renderqueue_jobs_failed_total{queue=\"q\"} 1\n", text); // the retry is not a failure of the job
+        Assert.Contains("# TYPE renderqueue_leases_reaped_total counter\n", text);
+        Assert.Contains("renderqueue_leases_reaped_total 1\n", text);
+        Assert.Contains("# TYPE renderqueue_leader gauge\n", text);
+        Assert.Contains("renderqueue_leader 1\n", text); // SQLite serves one node, which always leads
+        Assert.Contains("renderqueue_jobs{queue=\"q\",state=\"failed\"} 1\n", text);
+    }
+
+    [Fact]
     public void Label_values_and_help_text_are_escaped()
     {
         var writer = new PrometheusTextWriter();

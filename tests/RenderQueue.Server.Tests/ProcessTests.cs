@@ -63,13 +63,32 @@ public sealed class ProcessTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [InlineData("RENDERQUEUE__Store__Kind", "mongodb", "Store:Kind is 'mongodb'")]
-    [InlineData("RENDERQUEUE__Store__Kind", "redis", "does not offer the Redis store yet")]
+    [InlineData("RENDERQUEUE__Store__Sqlite__MaxBatch", "0", "Store:Sqlite:MaxBatch must be between 1 and 100000; it is 0")]
+    [InlineData("RENDERQUEUE__Store__Redsi", "localhost:6379", "Store:Redsi is not a key of the Store section")]
     [InlineData("RENDERQUEUE__Leases__Duration", "00:00:00", "Leases:Duration must be between")]
     [InlineData("RENDERQUEUE__Limits__MaxBatchSize", "0", "Limits:MaxBatchSize must be between 1 and 100000; it is 0")]
     [InlineData("RENDERQUEUE__Leases__Duraton", "00:00:10", "Duraton")]
     public async Task Bad_configuration_stops_the_server_at_start_naming_the_key(string variable, string value, string message)
     {
         var environment = DataIn(_folder.Path);
+        environment[variable] = value;
+        await using var server = ServerProcess.Start(_folder.Path, environment);
+        var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, server.Log);
+    }
+
+    /// <summary>Redis settings are checked before any connection is made, so these need no redis-server.</summary>
+    [Theory]
+    [InlineData("RENDERQUEUE__Store__RedisOptions__KeyPrefix", "rq{1}", "Store:RedisOptions:KeyPrefix must be non-empty, without braces or spaces; it is 'rq{1}'")]
+    [InlineData("RENDERQUEUE__Store__RedisOptions__LeaderLease", "00:00:00", "Store:RedisOptions:LeaderLease must be between 00:00:01 and 00:10:00; it is 00:00:00")]
+    [InlineData("RENDERQUEUE__Store__RedisOptions__LeaderLeas", "00:00:05", "LeaderLeas")]
+    [InlineData("RENDERQUEUE__Store__RedisOptions__Configuration", "localhost:6379", "the Redis server goes in Store:Redis")]
+    [InlineData("RENDERQUEUE__Store__Redis", "localhost:6379,frobnicate=1", "Store:Redis is not a StackExchange.Redis configuration string")]
+    public async Task Bad_redis_settings_stop_the_server_at_start_naming_the_key(string variable, string value, string message)
+    {
+        var environment = DataIn(_folder.Path);
+        environment["RENDERQUEUE__Store__Kind"] = "redis";
         environment[variable] = value;
         await using var server = ServerProcess.Start(_folder.Path, environment);
         var exit = await server.WaitForExitAsync(TimeSpan.FromSeconds(30));

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace RenderQueue.Storage.Redis.Tests;
 
 /// <summary>Keeps what was logged, so tests can assert on warnings.</summary>
-public sealed class ListLogger : ILogger
+public class ListLogger : ILogger
 {
     private readonly List<(LogLevel Level, string Message)> _entries = [];
 
@@ -24,3 +24,6 @@ public sealed class ListLogger : ILogger
         lock (_entries) _entries.Add((logLevel, formatter(state, exception)));
     }
 }
+
+/// <summary>A <see cref="ListLogger"/> for classes that take an <c>ILogger&lt;T&gt;</c>.</summary>
+public sealed class ListLogger<T> : ListLogger, ILogger<T>;

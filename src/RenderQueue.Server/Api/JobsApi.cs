@@ -6,6 +6,7 @@ using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
+using RenderQueue.Server.Metrics;
 
 namespace RenderQueue.Server.Api;
 
@@ -34,7 +35,7 @@ internal static class JobsApi
     private static async Task<Results<Created<Job>, Ok<Job>>> Submit(
         SubmitJobRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-        IJobStore store, TimeProvider time, CancellationToken ct)
+        IJobStore store, RenderQueueMetrics metrics, TimeProvider time, CancellationToken ct)
     {
         var errors = SubmitValidation.Validate(request);
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > SubmitValidation.MaxKeyLength))
@@ -44,14 +45,16 @@ internal static class JobsApi
         RequestValidationException.ThrowIfAny(errors);
 
         var newJob = SubmitValidation.ToNewJob(request, JobId.New(time), idempotencyKey);
-        var result = (await store.EnqueueAsync([newJob], ct))[0];
+        var results = await store.EnqueueAsync([newJob], ct);
+        metrics.Submitted(results);
+        var result = results[0];
         return result.Created
             ? TypedResults.Created($"/api/v1/jobs/{result.Job.Id}", result.Job)
             : TypedResults.Ok(result.Job);
     }
 
     private static async Task<Created<SubmitBatchResponse>> SubmitBatch(
-        SubmitBatchRequest request, IJobStore store, TimeProvider time, IOptions<LimitsOptions> limits, CancellationToken ct)
+        SubmitBatchRequest request, IJobStore store, RenderQueueMetrics metrics, TimeProvider time, IOptions<LimitsOptions> limits, CancellationToken ct)
     {
         var max = limits.Value.MaxBatchSize;
         if (request.Jobs is not { Count: > 0 } jobs || jobs.Count > max)
@@ -66,6 +69,7 @@ internal static class JobsApi
         RequestValidationException.ThrowIfAny(errors);
 
         var results = await store.EnqueueAsync([.. jobs.Select(j => SubmitValidation.ToNewJob(j, JobId.New(time)))], ct);
+        metrics.Submitted(results);
         return TypedResults.Created("/api/v1/jobs", new SubmitBatchResponse([.. results.Select(r => r.Job)]));
     }
 

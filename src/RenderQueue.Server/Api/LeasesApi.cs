@@ -6,6 +6,7 @@ using RenderQueue.Core.Storage;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dispatch;
 using RenderQueue.Server.Errors;
+using RenderQueue.Server.Metrics;
 
 namespace RenderQueue.Server.Api;
 
@@ -19,8 +20,7 @@ internal static class LeasesApi
         var group = routes.MapGroup("/api/v1/leases").WithTags("Leases");
         group.MapPost("/", Lease);
         group.MapPost("/{jobId}/renew", Renew);
-        group.MapPost("/{jobId}/complete", async (string jobId, CompleteLeaseRequest request, IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.CompleteAsync(Token(jobId, request.Attempt), request.Result, ct)));
+        group.MapPost("/{jobId}/complete", Complete);
         group.MapPost("/{jobId}/fail", Fail);
         group.MapPost("/{jobId}/release", async (string jobId, ReleaseLeaseRequest request, IJobStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ReleaseAsync(Token(jobId, request.Attempt), request.Reason ?? "Released by the worker.", ct)));
@@ -67,14 +67,23 @@ internal static class LeasesApi
         return TypedResults.Ok(new RenewLeaseResponse(job.LeaseExpiresAt ?? default, job.CancelRequested));
     }
 
-    private static async Task<Ok<Job>> Fail(string jobId, FailLeaseRequest request, IJobStore store, CancellationToken ct)
+    private static async Task<Ok<Job>> Complete(string jobId, CompleteLeaseRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
+    {
+        var job = await store.CompleteAsync(Token(jobId, request.Attempt), request.Result, ct);
+        metrics.Completed(job);
+        return TypedResults.Ok(job);
+    }
+
+    private static async Task<Ok<Job>> Fail(string jobId, FailLeaseRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
     {
         var token = Token(jobId, request.Attempt);
         if (request.Error is not { } error || string.IsNullOrWhiteSpace(error.Message))
             throw RequestValidationException.For("error", "error.message is required: say what went wrong.");
         if (string.IsNullOrEmpty(error.Class) || !SubmitValidation.IsName(error.Class))
             throw RequestValidationException.For("error.class", "error.class is a name such as error, oom, timeout, invalid_input.");
-        return TypedResults.Ok(await store.FailAsync(token, new JobFailure(error, request.Retryable), ct));
+        var job = await store.FailAsync(token, new JobFailure(error, request.Retryable), ct);
+        metrics.FailureReported(job);
+        return TypedResults.Ok(job);
     }
 
     /// <summary>The fencing token of a worker call; attempts start at 1.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using RenderQueue.Server.Events;
 using RenderQueue.Server.Health;
 using RenderQueue.Server.Metrics;
 
@@ -20,9 +19,8 @@ internal static class OperationsApi
         return routes;
     }
 
-    private static async Task<IResult> Metrics(EventHub hub, JobStatsCache stats, PrometheusExporter exporter, CancellationToken ct)
+    private static async Task<IResult> Metrics(JobStatsCache stats, PrometheusExporter exporter, CancellationToken ct)
     {
-        await hub.CatchUpAsync(ct);   // counters include every committed event
         await stats.RefreshAsync(ct); // gauges read the store's counters, at most once a second
         return TypedResults.Text(exporter.Scrape(), PrometheusTextWriter.ContentType);
     }

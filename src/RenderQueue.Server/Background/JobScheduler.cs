@@ -10,10 +10,11 @@ namespace RenderQueue.Server.Background;
 /// <summary>
 /// Moves scheduled jobs (a future <c>run_at</c>, or a retry backoff) to their queue when they come due. It sleeps
 /// until the earliest due time, at most <see cref="SchedulerOptions.MaxInterval"/>, and wakes early when the
-/// change feed shows a newly scheduled job, which may be due sooner.
+/// change feed shows a newly scheduled job, which may be due sooner. Runs on the leader only.
 /// </summary>
-internal sealed partial class JobScheduler(IJobStore store, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobScheduler> logger)
-    : BackgroundService, IJobEventListener
+internal sealed partial class JobScheduler(
+    IJobStore store, ILeaderElection election, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<JobScheduler> logger)
+    : LeaderService(election, logger), IJobEventListener
 {
     private const int Batch = 1_000;
 
@@ -24,20 +25,24 @@ internal sealed partial class JobScheduler(IJobStore store, IOptions<SchedulerOp
         if (e.State == JobState.Scheduled) _wake.Writer.TryWrite(true);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken leading)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!leading.IsCancellationRequested)
         {
             var sleep = options.Value.MaxInterval;
             try
             {
-                sleep = await PromoteAsync(stoppingToken);
+                sleep = await PromoteAsync(leading);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (StoreUnavailableException e)
+            {
+                Log.StoreUnavailable(logger, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !leading.IsCancellationRequested)
             {
                 Log.PromoteFailed(logger, e);
             }
-            await SleepAsync(sleep, stoppingToken);
+            await SleepAsync(sleep, leading);
         }
     }
 
@@ -70,7 +75,7 @@ internal sealed partial class JobScheduler(IJobStore store, IOptions<SchedulerOp
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // stopping
+            // the term ended, or the node stops
         }
     }
 }

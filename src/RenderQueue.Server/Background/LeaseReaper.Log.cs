@@ -9,5 +9,8 @@ internal sealed partial class LeaseReaper
 
         [LoggerMessage(2, LogLevel.Error, "Reaping expired leases failed; trying again at the next interval")]
         public static partial void ReapFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Cannot reap expired leases now: {Reason}; trying again")]
+        public static partial void StoreUnavailable(ILogger logger, string reason);
     }
 }

@@ -1,29 +1,25 @@
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Storage;
 using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Metrics;
 
 namespace RenderQueue.Server.Background;
 
 /// <summary>
 /// Requeues jobs whose worker stopped renewing (or fails them with class <c>lost</c> when their attempts are used
-/// up), and fails jobs past their timeout. Runs on the store's clock every <see cref="LeaseOptions.ReaperInterval"/>.
+/// up), and fails jobs past their timeout. Runs on the store's clock every <see cref="LeaseOptions.ReaperInterval"/>,
+/// on the leader only.
 /// </summary>
-internal sealed partial class LeaseReaper(IJobStore store, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseReaper> logger)
-    : BackgroundService
+internal sealed partial class LeaseReaper(
+    IJobStore store, ILeaderElection election, RenderQueueMetrics metrics, IOptions<LeaseOptions> options, TimeProvider time, ILogger<LeaseReaper> logger)
+    : LeaderService(election, logger)
 {
     private const int Batch = 1_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken leading)
     {
         using var timer = new PeriodicTimer(options.Value.ReaperInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await ReapAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
+        while (await timer.WaitForNextTickAsync(leading)) await ReapAsync(leading);
     }
 
     private async Task ReapAsync(CancellationToken ct)
@@ -34,8 +30,16 @@ internal sealed partial class LeaseReaper(IJobStore store, IOptions<LeaseOptions
             do
             {
                 reaped = await store.ReapAsync(Batch, options.Value.TimeoutGrace, ct);
-                if (reaped > 0) Log.Reaped(logger, reaped);
+                if (reaped > 0)
+                {
+                    metrics.Reaped(reaped);
+                    Log.Reaped(logger, reaped);
+                }
             } while (reaped == Batch && !ct.IsCancellationRequested);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

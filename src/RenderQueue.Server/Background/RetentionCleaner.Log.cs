@@ -9,5 +9,8 @@ internal sealed partial class RetentionCleaner
 
         [LoggerMessage(2, LogLevel.Error, "Retention cleaning failed; trying again at the next interval")]
         public static partial void CleanFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Cannot clean up past retention now: {Reason}; trying again")]
+        public static partial void StoreUnavailable(ILogger logger, string reason);
     }
 }

@@ -8,28 +8,23 @@ namespace RenderQueue.Server.Background;
 /// <summary>
 /// Deletes finished jobs older than <see cref="RetentionOptions.FinishedJobs"/> together with their artifact folders,
 /// and history (events, activity, silent workers) older than <see cref="RetentionOptions.History"/>, every
-/// <see cref="RetentionOptions.Interval"/>.
+/// <see cref="RetentionOptions.Interval"/>, on the leader only. With several nodes the artifact folder must be one
+/// they share, since the leader deletes every job's files.
 /// </summary>
 internal sealed partial class RetentionCleaner(
-    IJobStore store, ArtifactStorage artifacts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionCleaner> logger)
-    : BackgroundService
+    IJobStore store, ILeaderElection election, ArtifactStorage artifacts, IOptions<RetentionOptions> options, TimeProvider time,
+    ILogger<RetentionCleaner> logger)
+    : LeaderService(election, logger)
 {
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task LeadAsync(CancellationToken leading)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
-        try
+        do
         {
-            do
-            {
-                await CleanAsync(stoppingToken);
-            } while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
+            await CleanAsync(leading);
+        } while (await timer.WaitForNextTickAsync(leading));
     }
 
     internal async Task CleanAsync(CancellationToken ct)
@@ -48,6 +43,10 @@ internal sealed partial class RetentionCleaner(
             } while (ids.Count == Batch);
             if (purged > 0) Log.Purged(logger, purged);
             await store.TrimHistoryAsync(now - retention.History, ct);
+        }
+        catch (StoreUnavailableException e)
+        {
+            Log.StoreUnavailable(logger, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -58,7 +58,6 @@ internal static class ServerServices
         services.AddMetrics();
         services.AddSingleton<JobStatsCache>();
         services.AddSingleton<RenderQueueMetrics>();
-        services.AddSingleton<IJobEventListener>(p => p.GetRequiredService<RenderQueueMetrics>());
         services.AddSingleton<PrometheusExporter>();
         services.AddHostedService(p => p.GetRequiredService<PrometheusExporter>());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);

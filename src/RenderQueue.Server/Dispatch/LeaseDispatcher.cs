@@ -32,10 +32,11 @@ internal sealed partial class LeaseDispatcher : IDisposable
         _store.Signals.JobsReady += OnJobsReady;
     }
 
-    /// <summary>Parked requests, for tests and metrics.</summary>
+    /// <summary>Requests asleep with their wake-up timer armed, for tests and metrics. A test that sees one
+    /// parked can move a manual clock and know the wait's timeout will fire.</summary>
     public int Parked
     {
-        get { lock (_gate) return _waiters.Count; }
+        get { lock (_gate) return _waiters.Count(w => w.IsWaiting); }
     }
 
     /// <summary>
@@ -99,7 +100,7 @@ internal sealed partial class LeaseDispatcher : IDisposable
     {
         try
         {
-            await waiter.Woken.WaitAsync(timeout, _time, cancellationToken);
+            await waiter.WaitAsync(timeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -5,6 +5,26 @@ internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
 {
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _waiting;
+
+    /// <summary>True while the request sleeps with its wake-up timer armed (not while it is asking the store).</summary>
+    public bool IsWaiting => Volatile.Read(ref _waiting) == 1;
+
+    /// <summary>Sleeps until woken, the timeout or cancellation; <see cref="IsWaiting"/> holds once the timer exists.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var woken = Woken.WaitAsync(timeout, time, cancellationToken);
+        Volatile.Write(ref _waiting, 1);
+        try
+        {
+            await woken;
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, 0);
+        }
+    }
+
     /// <summary>An empty queue list takes from every queue.</summary>
     public bool Wants(string queue) => queues.Count == 0 || queues.Contains(queue, StringComparer.Ordinal);
 

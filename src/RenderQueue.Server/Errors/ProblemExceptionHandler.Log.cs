@@ -9,5 +9,8 @@ internal sealed partial class ProblemExceptionHandler
 
         [LoggerMessage(2, LogLevel.Debug, "The client of {Path} went away before the answer")]
         public static partial void RequestAborted(ILogger logger, string path);
+
+        [LoggerMessage(3, LogLevel.Warning, "{Method} {Path} answered 503: {Reason}")]
+        public static partial void StoreUnavailable(ILogger logger, string method, string path, string reason);
     }
 }

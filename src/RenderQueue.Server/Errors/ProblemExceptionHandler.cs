@@ -9,7 +9,8 @@ namespace RenderQueue.Server.Errors;
 
 /// <summary>
 /// Turns every exception that escapes an endpoint into an <c>application/problem+json</c> answer that says what
-/// was wrong: store refusals (404/409), unreadable or oversized requests (400/413/415), and anything else (500).
+/// was wrong: store refusals (404/409), unreadable or oversized requests (400/413/415), a store that does not answer
+/// (503, with Retry-After), and anything else (500).
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -23,7 +24,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         var problem = ToProblem(exception);
-        if (problem.Status >= 500) Log.UnhandledException(logger, exception, context.Request.Method, context.Request.Path);
+        if (exception is StoreUnavailableException)
+        {
+            Log.StoreUnavailable(logger, context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.Headers.RetryAfter = "1";
+        }
+        else if (problem.Status >= 500)
+        {
+            Log.UnhandledException(logger, exception, context.Request.Method, context.Request.Path);
+        }
         context.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -41,6 +50,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         LeaseConflictException e => Problem(409, "Lease conflict", e.Message, ProblemTypes.LeaseConflict),
         JobStateConflictException e => Problem(409, "Job state conflict", e.Message, ProblemTypes.StateConflict),
         InvalidCursorException e => Problem(400, "Invalid cursor", e.Message, ProblemTypes.InvalidRequest),
+        StoreUnavailableException e => Problem(503, "Store unavailable",
+            $"{e.Message} The request may or may not have been applied; retry it (a submit with the same Idempotency-Key is stored once).",
+            ProblemTypes.StoreUnavailable),
         RequestValidationException e => new HttpValidationProblemDetails(e.Errors)
         {
             Status = 400, Title = "Invalid request", Detail = e.Message, Type = ProblemTypes.Validation,

@@ -16,5 +16,6 @@ internal static class ProblemTypes
     public const string TooLarge = Base + "too-large";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string NotReady = Base + "not-ready";
+    public const string StoreUnavailable = Base + "store-unavailable";
     public const string ServerError = Base + "server-error";
 }

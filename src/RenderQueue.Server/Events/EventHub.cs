@@ -8,7 +8,7 @@ namespace RenderQueue.Server.Events;
 
 /// <summary>
 /// Follows the store's change feed: when the store signals that events were appended, it reads them once and hands
-/// each to the server's listeners (metrics, scheduler) and to every socket whose filter matches. It also looks
+/// each to the server's listeners (the scheduler) and to every socket whose filter matches. It also looks
 /// every <see cref="LeaseOptions.RecheckInterval"/> in case a signal was missed.
 /// </summary>
 internal sealed partial class EventHub(
@@ -55,8 +55,8 @@ internal sealed partial class EventHub(
         return subscription;
     }
 
-    /// <summary>Delivers every event committed so far (the metrics endpoint calls this so a scrape is current).</summary>
-    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>Delivers every event committed so far.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         await _pump.WaitAsync(cancellationToken);
         try
@@ -87,6 +87,11 @@ internal sealed partial class EventHub(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (StoreUnavailableException e)
+            {
+                Log.StoreUnavailable(logger, e.Message);
+                await WaitForAppendAsync(stoppingToken);
             }
             catch (Exception e)
             {

@@ -1,16 +1,18 @@
 using System.Diagnostics.Metrics;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Server.Events;
 
 namespace RenderQueue.Server.Metrics;
 
 /// <summary>
-/// The <c>RenderQueue</c> meter. Job counters follow the store's change feed (so lease expiries and timeouts
-/// that the reaper turns into failures count too); pickup latency is measured where a lease is granted; the
-/// per-state gauges read the store's counters through <see cref="JobStatsCache"/>.
+/// The <c>RenderQueue</c> meter. Counters count what this node did — submits it accepted, leases it granted,
+/// completions and failures workers reported through it, expired leases its reaper handled — so a sum over the
+/// nodes of a cluster counts everything once; pickup latency is measured where this node grants a lease. The
+/// per-state gauges are the store's own counters, read through <see cref="JobStatsCache"/>: store-wide, so every
+/// node reports the same values (aggregate them with <c>max</c>, never <c>sum</c>). <c>renderqueue_leader</c> says
+/// whether this node runs the run-once services.
 /// </summary>
-internal sealed class RenderQueueMetrics : IJobEventListener
+internal sealed class RenderQueueMetrics
 {
     public const string MeterName = "RenderQueue";
 
@@ -22,22 +24,40 @@ internal sealed class RenderQueueMetrics : IJobEventListener
     private readonly Counter<long> _leased;
     private readonly Counter<long> _completed;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _reaped;
     private readonly Histogram<double> _pickup;
 
-    public RenderQueueMetrics(IMeterFactory meters, JobStatsCache stats)
+    public RenderQueueMetrics(IMeterFactory meters, JobStatsCache stats, ILeaderElection election)
     {
         Meter = meters.Create(MeterName);
-        _submitted = Meter.CreateCounter<long>("renderqueue.jobs.submitted", "{job}", "Jobs submitted.");
-        _leased = Meter.CreateCounter<long>("renderqueue.jobs.leased", "{job}", "Jobs leased to a worker (each attempt counts).");
-        _completed = Meter.CreateCounter<long>("renderqueue.jobs.completed", "{job}", "Jobs that succeeded.");
-        _failed = Meter.CreateCounter<long>("renderqueue.jobs.failed", "{job}", "Jobs that failed for good (attempts used up or not retryable).");
-        _pickup = Meter.CreateHistogram("renderqueue.jobs.pickup_latency", "s", "Time from entering the queue to being leased.",
+        _submitted = Meter.CreateCounter<long>("renderqueue.jobs.submitted", "{job}",
+            "Jobs this node accepted (a repeated idempotency key is not counted again).");
+        _leased = Meter.CreateCounter<long>("renderqueue.jobs.leased", "{job}", "Jobs this node leased to a worker (each attempt counts).");
+        _completed = Meter.CreateCounter<long>("renderqueue.jobs.completed", "{job}", "Jobs whose success a worker reported through this node.");
+        _failed = Meter.CreateCounter<long>("renderqueue.jobs.failed", "{job}",
+            "Jobs that failed for good (attempts used up or not retryable) on a worker's report through this node; expired leases count in renderqueue_leases_reaped_total.");
+        _reaped = Meter.CreateCounter<long>("renderqueue.leases.reaped", "{lease}",
+            "Expired leases and overdue jobs that this node's reaper requeued or failed (only the leader reaps).");
+        _pickup = Meter.CreateHistogram("renderqueue.jobs.pickup_latency", "s", "Time from entering the queue to being leased by this node.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PickupBuckets });
-        Meter.CreateObservableGauge("renderqueue.jobs", () => stats.Latest is { } s ? JobGauges(s) : [], "{job}", "Jobs in the store by queue and state.");
-        Meter.CreateObservableGauge("renderqueue.workers.online", () => stats.Latest?.WorkersOnline ?? 0, "{worker}", "Workers with a recent heartbeat.");
+        Meter.CreateObservableGauge("renderqueue.jobs", () => stats.Latest is { } s ? JobGauges(s) : [], "{job}",
+            "Jobs in the store by queue and state. Store-wide: every node reports the same value; aggregate with max, not sum.");
+        Meter.CreateObservableGauge("renderqueue.workers.online", () => stats.Latest?.WorkersOnline ?? 0, "{worker}",
+            "Workers with a recent heartbeat. Store-wide: every node reports the same value; aggregate with max, not sum.");
+        Meter.CreateObservableGauge("renderqueue.leader", () => election.CurrentTerm is null ? 0 : 1, null,
+            "1 while this node leads and runs the lease reaper, scheduler and retention cleaner; 0 otherwise.");
     }
 
     public Meter Meter { get; }
+
+    /// <summary>Counts the jobs this node stored (not those an idempotency key answered with an existing job).</summary>
+    public void Submitted(IEnumerable<EnqueueResult> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Created) _submitted.Add(1, Queue(result.Job.Queue));
+        }
+    }
 
     public void Leased(Job job)
     {
@@ -47,15 +67,15 @@ internal sealed class RenderQueueMetrics : IJobEventListener
             _pickup.Record(Math.Max(0, (started - queued).TotalSeconds), queue);
     }
 
-    public void OnEvent(JobEvent e)
+    public void Completed(Job job) => _completed.Add(1, Queue(job.Queue));
+
+    /// <summary>Counts a reported failure when it failed the job for good; a retry is not a failure of the job.</summary>
+    public void FailureReported(Job job)
     {
-        switch (e.Type)
-        {
-            case JobEventTypes.Submitted: _submitted.Add(1, Queue(e.Queue)); break;
-            case JobEventTypes.Succeeded: _completed.Add(1, Queue(e.Queue)); break;
-            case JobEventTypes.Failed: _failed.Add(1, Queue(e.Queue)); break;
-        }
+        if (job.State == JobState.Failed) _failed.Add(1, Queue(job.Queue));
     }
+
+    public void Reaped(int count) => _reaped.Add(count);
 
     private static KeyValuePair<string, object?> Queue(string queue) => new("queue", queue);
 

@@ -1,4 +1,5 @@
 using RenderQueue.Core.Jobs;
+using RenderQueue.Worker.Tests.Runners;
 using RenderQueue.Worker.Tests.Support;
 
 namespace RenderQueue.Worker.Tests.EndToEnd;
@@ -13,7 +14,7 @@ public sealed class DrainEndToEndTests
         var client = server.NewClient();
         var worker = await WorkerHost.StartAsync(server.Address, "--types", "simulated", "--Worker:DrainGrace=00:00:00.300");
         var submitted = await client.SubmitAsync(Jobs.Request("simulated", """{"duration": 60, "steps": 60}"""));
-        await client.WaitForAsync(submitted.Id, TimeSpan.FromSeconds(10), JobState.Running);
+        await ComfyUIRunnerTests.WaitUntil(() => worker.Agent.CurrentJobs.Contains(submitted.Id));
 
         await worker.DisposeAsync();
 
@@ -30,7 +31,9 @@ public sealed class DrainEndToEndTests
         var client = server.NewClient();
         var worker = await WorkerHost.StartAsync(server.Address, "--types", "simulated", "--Worker:DrainGrace=00:00:10");
         var submitted = await client.SubmitAsync(Jobs.Request("simulated", """{"duration": 1, "steps": 4}"""));
-        await client.WaitForAsync(submitted.Id, TimeSpan.FromSeconds(10), JobState.Running);
+        // Running on the server is not enough: the lease answer may still be on its way, and a job that reaches a
+        // stopping worker is released by design. Stop only once the worker holds it.
+        await ComfyUIRunnerTests.WaitUntil(() => worker.Agent.CurrentJobs.Contains(submitted.Id));
 
         await worker.DisposeAsync();
 

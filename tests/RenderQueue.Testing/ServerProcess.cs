@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Text;
-using RenderQueue.Testing;
 
-namespace RenderQueue.Server.Tests;
+namespace RenderQueue.Testing;
 
 /// <summary>
 /// The built server as a real child process (<c>dotnet RenderQueue.Server.dll</c>) on 127.0.0.1 and a free port,
-/// with its data in a folder the test owns, started from that folder as its working directory.
+/// with its data in a folder the test owns, started from that folder as its working directory. A test project
+/// that uses it references RenderQueue.Server, so the server's build lands next to the tests.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
@@ -35,7 +35,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server; <paramref name="environment"/> adds <c>RENDERQUEUE__…</c> variables.</summary>
     public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
-        if (!File.Exists(ServerDll)) Assert.Fail($"The built server is missing at {ServerDll}; build the solution first.");
+        if (!File.Exists(ServerDll)) throw new InvalidOperationException($"The built server is missing at {ServerDll}; build the solution first.");
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -67,7 +67,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (_process.HasExited) Assert.Fail($"The server exited with {_process.ExitCode}:\n{Log}");
+            if (_process.HasExited) throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Log}");
             try
             {
                 if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
@@ -82,7 +82,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(50);
         }
-        Assert.Fail($"The server did not become ready within 30 s:\n{Log}");
+        throw new TimeoutException($"The server did not become ready within 30 s:\n{Log}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like <c>kill -9</c>.</summary>
