@@ -18,6 +18,12 @@ public sealed partial class RenderQueueClient
         EventStreamQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var socket = await _connectWebSocket(EventsUri(query ?? new EventStreamQuery()), cancellationToken);
+        await foreach (var e in ReadEventsAsync(socket, cancellationToken)) yield return e;
+    }
+
+    /// <summary>Events from an open socket until the server closes it (answering its close).</summary>
+    private static async IAsyncEnumerable<JobEvent> ReadEventsAsync(WebSocket socket, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -7,16 +8,27 @@ using RenderQueue.Core.Json;
 namespace RenderQueue.Client;
 
 /// <summary>
-/// A typed client of the RenderQueue HTTP API (v1). Thread-safe; share one instance. The <see cref="HttpClient"/>
-/// must have its <see cref="HttpClient.BaseAddress"/> set to the server, e.g. <c>http://localhost:8000/</c>.
-/// Every refusal throws <see cref="RenderQueueApiException"/> carrying the server's problem details.
+/// A typed client of the RenderQueue HTTP API (v1). Thread-safe; share one instance.
+/// Every refusal throws <see cref="RenderQueueApiException"/> carrying the server's problem details; a server that
+/// cannot be reached throws <see cref="HttpRequestException"/>, and one that does not answer in time a
+/// <see cref="TaskCanceledException"/> whose inner exception is a <see cref="TimeoutException"/>.
 /// </summary>
-public sealed partial class RenderQueueClient
+public sealed partial class RenderQueueClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = RenderQueueJson.Options;
 
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connectWebSocket;
+
+    /// <summary>Creates a client with its own <see cref="HttpClient"/>, which <see cref="Dispose"/> releases.</summary>
+    /// <param name="options">The server's address, an optional API key and timeouts.</param>
+    public RenderQueueClient(RenderQueueClientOptions options)
+        : this(CreateHttpClient(options))
+    {
+        _ownsHttp = true;
+        PollInterval = options.PollInterval;
+    }
 
     /// <summary>Creates a client over <paramref name="http"/>.</summary>
     /// <param name="http">An HttpClient whose <c>BaseAddress</c> is the server. Its timeout must exceed the longest
@@ -33,6 +45,43 @@ public sealed partial class RenderQueueClient
 
     /// <summary>The server's address.</summary>
     public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>
+    /// How often <see cref="WaitForCompletionAsync"/> reads the job when the events WebSocket cannot be used; while
+    /// following events it reads the job anyway after five intervals of silence. Default 2 s.
+    /// </summary>
+    public TimeSpan PollInterval
+    {
+        get;
+        init => field = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "PollInterval must be positive.");
+    } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Releases the <see cref="HttpClient"/> this client created; one passed in is left to its owner.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> set up from <paramref name="options"/>: base address (with a trailing slash, so a
+    /// server under a path prefix works), timeout, the API key as a bearer token, and pooled connections that are
+    /// renewed every few minutes (so DNS changes are seen). The caller owns it.
+    /// </summary>
+    public static HttpClient CreateHttpClient(RenderQueueClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            AutomaticDecompression = DecompressionMethods.All,
+        };
+        var address = options.BaseAddress.AbsoluteUri.EndsWith('/') ? options.BaseAddress : new Uri(options.BaseAddress.AbsoluteUri + "/");
+        var http = new HttpClient(handler, disposeHandler: true) { BaseAddress = address, Timeout = options.Timeout };
+        if (options.ApiKey is { } key) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
 
     private Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), ct);
 
@@ -77,11 +126,14 @@ public sealed partial class RenderQueueClient
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    private static async Task<WebSocket> ConnectClientWebSocketAsync(Uri uri, CancellationToken ct)
+    /// <summary>A <see cref="ClientWebSocket"/> that sends the same <c>Authorization</c> header as the HttpClient.</summary>
+    private async Task<WebSocket> ConnectClientWebSocketAsync(Uri uri, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
         try
         {
+            if (_http.DefaultRequestHeaders.Authorization is { } authorization)
+                socket.Options.SetRequestHeader("Authorization", authorization.ToString());
             await socket.ConnectAsync(uri, ct);
             return socket;
         }

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Net;
+using RenderQueue.Client;
+
+namespace RenderQueue.Cli.Commands;
+
+/// <summary>
+/// Runs a command's body and turns whatever goes wrong into one line on standard error and an exit code: never a stack
+/// trace for anything a user can cause (a bad value, a refused request, an unreachable server).
+/// </summary>
+internal static class CommandActions
+{
+    public delegate Task<int> Body(CliContext cli, ParseResult parse, CancellationToken cancellationToken);
+
+    public static void SetBody(this Command command, CliHost host, GlobalOptions global, Body body) =>
+        command.SetAction(async (parse, ct) =>
+        {
+            using var cli = new CliContext(host, parse.GetValue(global.Server), parse.GetValue(global.Key));
+            try
+            {
+                return await body(cli, parse, ct);
+            }
+            catch (Exception e)
+            {
+                if (ExitCodeOf(e, cli, ct) is not { } code) throw; // a bug: surface it whole
+                return code;
+            }
+        });
+
+    /// <summary>Reports <paramref name="e"/> and says the exit code, or null for a bug (which then surfaces whole).</summary>
+    internal static int? ExitCodeOf(Exception e, CliContext cli, CancellationToken ct)
+    {
+        switch (e)
+        {
+            case UsageException usage:
+                cli.WriteError(usage.Message);
+                return ExitCodes.Usage;
+            case RenderQueueApiException api:
+                cli.WriteError(Describe(api));
+                return api.StatusCode == HttpStatusCode.BadRequest ? ExitCodes.Usage : ExitCodes.Failure;
+            case HttpRequestException http:
+                cli.WriteError($"cannot reach the server at {cli.Settings.Server} (from {cli.Settings.ServerSource}): {Innermost(http).Message}");
+                return ExitCodes.Unreachable;
+            case TaskCanceledException { InnerException: TimeoutException }:
+                cli.WriteError($"the server at {cli.Settings.Server} did not answer in time.");
+                return ExitCodes.Unreachable;
+            case OperationCanceledException when ct.IsCancellationRequested:
+                cli.WriteError("interrupted.");
+                return ExitCodes.Interrupted;
+            case IOException or UnauthorizedAccessException:
+                cli.WriteError(e.Message);
+                return ExitCodes.Failure;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The problem in one line: status, title, detail, and the field errors of a 400.</summary>
+    public static string Describe(RenderQueueApiException e)
+    {
+        var line = e.Message;
+        if (e.Errors.Count > 0)
+            line += " (" + string.Join("; ", e.Errors.Select(kv => $"{kv.Key}: {string.Join(" ", kv.Value)}")) + ")";
+        return line.ReplaceLineEndings(" ");
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+}
