@@ -17,6 +17,13 @@ public class DashboardServer : WebApplicationFactory<global::Program>, IAsyncLif
     private readonly List<SimulatedWorker> _workers = [];
     private HttpClient? _http;
 
+    /// <summary>
+    /// Starts one server at a time: the framework finds a minimal-hosting app's host through a process-wide
+    /// diagnostic listener, so two factories starting at once (classes of the two collections run in parallel)
+    /// can each catch the other's host, and one of them then fails on a host that already started.
+    /// </summary>
+    private static readonly SemaphoreSlim OneStartAtATime = new(1, 1);
+
     public DashboardServer() => UseKestrel(_port);
 
     public Uri Address => new($"http://127.0.0.1:{_port}/");
@@ -26,7 +33,15 @@ public class DashboardServer : WebApplicationFactory<global::Program>, IAsyncLif
 
     public async Task InitializeAsync()
     {
-        StartServer();
+        await OneStartAtATime.WaitAsync();
+        try
+        {
+            StartServer();
+        }
+        finally
+        {
+            OneStartAtATime.Release();
+        }
         _http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         Api = new RenderQueueClient(_http);
         await SeedAsync();
