@@ -3,6 +3,7 @@ using RenderQueue.Server.Api;
 using RenderQueue.Server.Auth;
 using RenderQueue.Server.Commands;
 using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Dashboard;
 using RenderQueue.Server.Demo;
 using RenderQueue.Server.Errors;
 
@@ -31,6 +32,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
 app.UseWebSockets();
 app.UseRouting();
 app.UseAuthentication();
