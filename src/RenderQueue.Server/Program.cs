@@ -36,6 +36,7 @@ app.UseDashboard();
 app.UseWebSockets();
 app.UseRouting();
 app.UseAuthentication();
+app.UseSessionCsrfCheck();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseRequestBodyLimits();
@@ -50,6 +51,7 @@ app.MapEvents();
 app.MapOperations();
 app.MapWebhooks();
 app.MapKeys();
+app.MapSession();
 app.MapOpenApi().AllowAnonymous();
 
 app.LogWhereEverythingIs();

@@ -7,13 +7,14 @@ namespace RenderQueue.Server.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer rq_…</c>: the key is found by the id it carries and its SHA-256 compared
-/// with the stored one in constant time. Without a header, a server that has no active key at all lets direct
-/// requests from its own machine in as admin (<see cref="LocalRequest"/>); anything else is anonymous.
+/// with the stored one in constant time. Without a header, the dashboard's session cookie (<see cref="DashboardSessions"/>)
+/// authenticates as the admin key that logged in while that key is active; a server that has no active key at all lets
+/// direct requests from its own machine in as admin (<see cref="LocalRequest"/>); anything else is anonymous.
 /// Keys are never read from the query string, so none ends up in an access log.
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggers, UrlEncoder encoder,
-    ApiKeyDirectory keys, ProcessCredential process)
+    ApiKeyDirectory keys, ProcessCredential process, DashboardSessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggers, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -21,10 +22,21 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     /// <summary>Where a refusal's reason waits for the 401 problem (<see cref="ProblemAuthorizationResultHandler"/>).</summary>
     public const string FailureItem = "rq:auth_failure";
 
+    /// <summary>The <see cref="DashboardSession"/> that authenticated the request, for the CSRF check.</summary>
+    public const string SessionItem = "rq:session";
+
+    /// <summary>The authentication type of a principal from a session cookie.</summary>
+    public const string SessionAuthenticationType = "session";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers.Authorization;
-        if (headers.Count == 0) return await AuthenticateLocalAsync();
+        if (headers.Count == 0)
+        {
+            return Request.Cookies[DashboardSessions.CookieName] is { } cookie && await keys.AnyActiveAsync(Context.RequestAborted)
+                ? await AuthenticateSessionAsync(cookie)
+                : await AuthenticateLocalAsync();
+        }
         const string Bearer = "Bearer ";
         if (headers.Count > 1 || headers[0] is not { } header || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
             return Refuse("Send the API key as 'Authorization: Bearer rq_…'.");
@@ -46,6 +58,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return Refuse($"The API key '{key.Id}' was revoked.");
         }
         return Success(RenderQueuePrincipal.For(key, SchemeName));
+    }
+
+    private async Task<AuthenticateResult> AuthenticateSessionAsync(string cookie)
+    {
+        if (sessions.Read(cookie) is not { } session) return Refuse("The dashboard session has expired or is not valid on this server; log in again.");
+        var key = await keys.FindAsync(session.KeyId, Context.RequestAborted);
+        if (key is not { IsActive: true, Role: ApiKeyRole.Admin })
+            return Refuse($"The key '{session.KeyId}' this dashboard session was opened with is no longer an active admin key; log in again.");
+        Context.Items[SessionItem] = session;
+        return Success(RenderQueuePrincipal.For(key, SessionAuthenticationType));
     }
 
     private async Task<AuthenticateResult> AuthenticateLocalAsync()

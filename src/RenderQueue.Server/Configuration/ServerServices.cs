@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -54,6 +57,13 @@ internal static class ServerServices
     {
         services.AddSingleton<ApiKeyDirectory>();
         services.AddSingleton<ProcessCredential>();
+        services.AddSingleton<DashboardSessions>();
+        services.AddDataProtection().SetApplicationName("RenderQueue");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<AuthOptions>, ILoggerFactory>((ring, auth, loggers) =>
+        {
+            if (auth.Value.SessionKeyFolder is { Length: > 0 } folder)
+                ring.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder), loggers);
+        });
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddRenderQueuePolicies();
