@@ -88,6 +88,19 @@ public sealed class DashboardSessionTests : IDisposable
         Assert.Contains("; secure", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Behind_a_proxy_that_terminates_https_the_cookie_is_secure()
+    {
+        var key = await _app.CreateKeyAsync(ApiKeyRole.Admin);
+        using var browser = Browser();
+        var login = Login(key);
+        login.Headers.Add("X-Forwarded-Proto", "https");
+
+        var response = await browser.SendAsync(login);
+
+        Assert.Contains("; secure", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData(ApiKeyRole.Worker)]
     [InlineData(ApiKeyRole.Submit)]

@@ -32,8 +32,17 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
 
     public string DataFolder => _data.Path;
 
-    /// <summary>The admin key the app's clients send.</summary>
-    public string AdminKey { get; private set; } = "";
+    /// <summary>The admin key the app's clients send; reading it starts the server, which makes it.</summary>
+    public string AdminKey
+    {
+        get
+        {
+            _ = Server;
+            return _adminKey;
+        }
+    }
+
+    private string _adminKey = "";
 
     public string ArtifactFolder => _data.File("artifacts");
 
@@ -96,14 +105,14 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
         var host = base.CreateHost(builder);
         var (key, record) = TestApiKeys.New("tests", ApiKeyRole.Admin);
         host.Services.GetRequiredService<IJobStore>().CreateApiKeyAsync(record, CancellationToken.None).GetAwaiter().GetResult();
-        AdminKey = key;
+        _adminKey = key;
         return host;
     }
 
     protected override void ConfigureClient(HttpClient client)
     {
         base.ConfigureClient(client);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
     }
 
     protected override void Dispose(bool disposing)

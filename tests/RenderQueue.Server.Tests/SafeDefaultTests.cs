@@ -39,6 +39,10 @@ public sealed class SafeDefaultTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/jobs")).StatusCode);
         Assert.Contains("No API keys exist: the server answers only direct requests from this machine", server.Log);
+        // The dashboard needs no login here: the session answers "local".
+        var session = await http.GetAsync("/api/v1/session");
+        Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        Assert.Contains("\"via\":\"local\"", (await session.Content.ReadAsStringAsync()).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

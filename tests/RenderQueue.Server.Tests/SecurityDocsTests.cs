@@ -6,7 +6,10 @@ using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;
 
-/// <summary>The receiver snippets in docs/security.md work: the Python one is run, as written, on a real webhook.</summary>
+/// <summary>
+/// The receiver snippets in docs/security.md work on a real webhook: the Python one is run as written; the C# one is
+/// compiled into these tests (DocSnippets/WebhookSignature.cs), checked to be the doc's text, and called.
+/// </summary>
 public sealed class SecurityDocsTests : IDisposable
 {
     private readonly RenderQueueApp _app = WebhookTests.Fast(new RenderQueueApp(TimeProvider.System)).With("Webhooks:AllowedHosts:0", "127.0.0.1");
@@ -23,18 +26,44 @@ public sealed class SecurityDocsTests : IDisposable
     {
         var python = ExecutableLookup.Require("python3", "python3");
         await using var receiver = new WebhookReceiver();
-        var http = _app.CreateClient();
-        var body = JsonSerializer.Serialize(new CreateWebhookRequest { Url = receiver.Url, Events = ["job.canceled"] }, RenderQueueJson.Options);
-        var secret = (await (await http.PostJsonAsync("/api/v1/webhooks", body)).ReadAsync<CreatedWebhook>()).Secret;
-        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {"prompt": "a fox ü"}}""");
-        await http.PostJsonAsync($"/api/v1/jobs/{job.Id}/cancel", """{"reason": "no longer needed"}""");
-        var received = (await receiver.WaitForAsync(1, TimeSpan.FromSeconds(10))).Single();
+        var (secret, received) = await ReceiveOneWebhookAsync(receiver);
 
         var snippet = Snippet("**Verifying, in Python**", "```python");
         Assert.Equal("True", await RunAsync(python, snippet, secret, received.Id, received.Timestamp, received.Signature, received.Body));
         byte[] tampered = [.. received.Body[..^1], (byte)' ', received.Body[^1]];
         Assert.Equal("False", await RunAsync(python, snippet, secret, received.Id, received.Timestamp, received.Signature, tampered));
         Assert.Equal("False", await RunAsync(python, snippet, WebhookTests.JobSecret, received.Id, received.Timestamp, received.Signature, received.Body));
+    }
+
+    [Fact]
+    public async Task The_csharp_verification_snippet_is_the_compiled_one_and_accepts_a_real_webhook()
+    {
+        var documented = Snippet("**Verifying, in C#**", "```csharp");
+        var compiledFile = File.ReadAllText(Path.Combine(RepositoryFolder(), "tests", "RenderQueue.Server.Tests", "DocSnippets", "WebhookSignature.cs"));
+        var compiled = compiledFile[compiledFile.IndexOf("static class WebhookSignature", StringComparison.Ordinal)..];
+        Assert.Contains(compiled.ReplaceLineEndings("\n").Trim(), documented.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        await using var receiver = new WebhookReceiver();
+        var (secret, received) = await ReceiveOneWebhookAsync(receiver);
+
+        var tolerance = TimeSpan.FromMinutes(5);
+        Assert.True(DocSnippets.WebhookSignature.IsValid(secret, received.Id, received.Timestamp, received.Signature, received.Body, tolerance));
+        byte[] tampered = [.. received.Body[..^1], (byte)' ', received.Body[^1]];
+        Assert.False(DocSnippets.WebhookSignature.IsValid(secret, received.Id, received.Timestamp, received.Signature, tampered, tolerance));
+        Assert.False(DocSnippets.WebhookSignature.IsValid(WebhookTests.JobSecret, received.Id, received.Timestamp, received.Signature, received.Body, tolerance));
+        var stale = (DateTimeOffset.UtcNow - TimeSpan.FromMinutes(10)).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(DocSnippets.WebhookSignature.IsValid(secret, received.Id, stale, received.Signature, received.Body, tolerance));
+    }
+
+    /// <summary>Subscribes a receiver, cancels a job, and hands back the subscription's secret and what arrived.</summary>
+    private async Task<(string Secret, WebhookReceiver.Received Webhook)> ReceiveOneWebhookAsync(WebhookReceiver receiver)
+    {
+        var http = _app.CreateClient();
+        var body = JsonSerializer.Serialize(new CreateWebhookRequest { Url = receiver.Url, Events = ["job.canceled"] }, RenderQueueJson.Options);
+        var secret = (await (await http.PostJsonAsync("/api/v1/webhooks", body)).ReadAsync<CreatedWebhook>()).Secret;
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {"prompt": "a fox ü"}}""");
+        await http.PostJsonAsync($"/api/v1/jobs/{job.Id}/cancel", """{"reason": "no longer needed"}""");
+        return (secret, (await receiver.WaitForAsync(1, TimeSpan.FromSeconds(30))).Single());
     }
 
     private async Task<string> RunAsync(string python, string snippet, string secret, string id, string timestamp, string signature, byte[] body)
@@ -60,11 +89,16 @@ public sealed class SecurityDocsTests : IDisposable
     /// <summary>The first code block after <paramref name="heading"/> in docs/security.md.</summary>
     private static string Snippet(string heading, string fence)
     {
+        var text = File.ReadAllText(Path.Combine(RepositoryFolder(), "docs", "security.md"));
+        var start = text.IndexOf(fence, text.IndexOf(heading, StringComparison.Ordinal), StringComparison.Ordinal) + fence.Length;
+        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    private static string RepositoryFolder()
+    {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "security.md"))) folder = folder.Parent;
         Assert.True(folder is not null, "docs/security.md not found above the test's folder");
-        var text = File.ReadAllText(Path.Combine(folder.FullName, "docs", "security.md"));
-        var start = text.IndexOf(fence, text.IndexOf(heading, StringComparison.Ordinal), StringComparison.Ordinal) + fence.Length;
-        return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
+        return folder.FullName;
     }
 }

@@ -50,12 +50,16 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, Time
         return session.ExpiresAt > time.GetUtcNow() ? session : null;
     }
 
-    /// <summary>HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it), Secure over HTTPS.</summary>
+    /// <summary>
+    /// HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it), Secure over HTTPS: HTTPS
+    /// to this server, or to a proxy in front that says so with <c>X-Forwarded-Proto: https</c> (believing a false
+    /// claim only keeps the cookie off plain HTTP, so the header needs no trust).
+    /// </summary>
     public static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
-        Secure = request.IsHttps,
+        Secure = request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].FirstOrDefault(), "https", StringComparison.OrdinalIgnoreCase),
         Path = "/",
         Expires = expires,
         IsEssential = true,
