@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Keys;
+using RenderQueue.Core.Storage;
+using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;
 
@@ -19,9 +22,11 @@ public sealed class DashboardSessionTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     /// <summary>A browser-like client: no bearer key, cookies sent by hand so each test says exactly what goes.</summary>
-    private HttpClient Browser(string baseAddress = Dashboard)
+    private HttpClient Browser(string baseAddress = Dashboard) => Browser(_app, baseAddress);
+
+    private static HttpClient Browser(RenderQueueApp app, string baseAddress = Dashboard)
     {
-        var http = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = new Uri(baseAddress) });
+        var http = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = new Uri(baseAddress) });
         http.DefaultRequestHeaders.Authorization = null;
         return http;
     }
@@ -199,14 +204,17 @@ public sealed class DashboardSessionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_tampered_cookie_is_401()
+    public async Task A_tampered_or_made_up_cookie_is_401()
     {
         var (cookie, _, _) = await LogInAsync();
         var tampered = cookie[..^3] + (cookie.EndsWith("AAA", StringComparison.Ordinal) ? "BBB" : "AAA");
         using var browser = Browser();
 
-        await (await browser.SendAsync(WithSession(HttpMethod.Get, "/api/v1/jobs", tampered, origin: null)))
-            .AssertProblemAsync(HttpStatusCode.Unauthorized, "log in again");
+        foreach (var bad in new[] { tampered, "rq_session=x", "rq_session=%21%21%21", "rq_session=" + new string('A', 4001) })
+        {
+            await (await browser.SendAsync(WithSession(HttpMethod.Get, "/api/v1/jobs", bad, origin: null)))
+                .AssertProblemAsync(HttpStatusCode.Unauthorized, "log in again");
+        }
     }
 
     [Fact]
@@ -220,6 +228,30 @@ public sealed class DashboardSessionTests : IDisposable
 
         await (await browser.SendAsync(WithSession(HttpMethod.Get, "/api/v1/jobs", cookie, origin: null)))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, "no longer an active admin key");
+    }
+
+    [Fact]
+    public async Task A_login_holds_on_every_server_that_shares_the_session_key_ring_and_no_other()
+    {
+        using var ring = new TempDirectory("renderqueue-key-ring");
+        using var otherRing = new TempDirectory("renderqueue-key-ring");
+        using var second = new RenderQueueApp(TimeProvider.System).With("Auth:SessionKeyFolder", ring.Path);
+        using var stranger = new RenderQueueApp(TimeProvider.System).With("Auth:SessionKeyFolder", otherRing.Path);
+        using var first = new RenderQueueApp(TimeProvider.System).With("Auth:SessionKeyFolder", ring.Path);
+        var (key, record) = TestApiKeys.New("ops", ApiKeyRole.Admin); // one store in a real cluster; the same key in each here
+        foreach (var app in new[] { first, second, stranger })
+            await app.Services.GetRequiredService<IJobStore>().CreateApiKeyAsync(record, CancellationToken.None);
+
+        using var toFirst = Browser(first);
+        var login = await toFirst.SendAsync(Login(key));
+        var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"));
+        var cookie = setCookie[..setCookie.IndexOf(';', StringComparison.Ordinal)];
+
+        using var toSecond = Browser(second);
+        Assert.Equal(HttpStatusCode.OK, (await toSecond.SendAsync(WithSession(HttpMethod.Get, "/api/v1/jobs", cookie, origin: null))).StatusCode);
+        using var toStranger = Browser(stranger);
+        await (await toStranger.SendAsync(WithSession(HttpMethod.Get, "/api/v1/jobs", cookie, origin: null)))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized, "not valid on this server");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
     {
         get
         {
-            _ = Server;
+            if (_adminKey.Length == 0) StartServer(); // CreateHost makes the key
             return _adminKey;
         }
     }

@@ -40,7 +40,7 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, Time
         {
             text = _protector.Unprotect(cookie);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or FormatException) // altered, foreign, or not even base64url
         {
             return null;
         }

@@ -7,7 +7,8 @@ internal sealed record FuzzTargets(
     IReadOnlyList<string> WorkerIds,
     IReadOnlyList<string> KeyIds,
     IReadOnlyList<string> WebhookIds,
-    IReadOnlyList<string> Keys);
+    IReadOnlyList<string> Keys,
+    (string Cookie, string CsrfToken) Session);
 
 /// <summary>Valid bodies to start from, by route; the fuzzer mutates them or replaces them with noise.</summary>
 internal static class FuzzBodies
@@ -29,6 +30,7 @@ internal static class FuzzBodies
             """{"id": "gpu-fuzz", "name": "fuzz", "types": ["simulated"], "queues": [], "labels": ["gpu=4090"], "models": [], "gpus": [{"index": 0, "name": "RTX", "vram_total_mb": 24000, "vram_free_mb": 20000}], "concurrency": 1}""",
         ("POST", _) when pattern.EndsWith("/heartbeat", StringComparison.Ordinal) => """{"current_jobs": [], "gpus": null, "models": null, "draining": false}""",
         ("POST", "/api/v1/keys/") or ("POST", "/api/v1/keys") => """{"name": "fuzz", "role": "worker"}""",
+        ("POST", "/api/v1/session/") or ("POST", "/api/v1/session") => """{"key": "rq_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""",
         ("POST", "/api/v1/webhooks/") or ("POST", "/api/v1/webhooks") => """{"url": "https://hooks.example.invalid/fuzz", "queue": "fuzz", "events": ["job.succeeded", "job.progress"], "description": "fuzz"}""",
         ("PUT", _) => "PNG-BYTES",
         ("POST", _) => "{}",

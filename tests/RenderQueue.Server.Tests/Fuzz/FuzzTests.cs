@@ -108,8 +108,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 Methods: (IReadOnlyList<string>)(e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])))
             .ToList();
         Assert.True(endpoints.Count >= 30, $"only {endpoints.Count} endpoints found");
+        var login = await app.ClientWithKey(null).PostJsonAsync("/api/v1/session", JsonSerializer.Serialize(new { key = app.AdminKey }));
+        var cookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var csrf = (await login.ReadAsync<JsonElement>()).GetProperty("csrf_token").GetString()!;
         return new FuzzTargets(endpoints, [.. jobs, JobId.New(TimeProvider.System)], ["gpu-1", "ghost"], keyIds, [created.Id, "wh_none"],
-            [app.AdminKey, app.AdminKey, worker, submit]);
+            [app.AdminKey, app.AdminKey, worker, submit], (cookie, csrf));
     }
 
     private static async Task AssertStillWorksAsync(RenderQueueApp app)

@@ -104,6 +104,14 @@ internal sealed class RequestFuzzer(FuzzTargets targets, int seed)
         if (roll < 0.75) headers.Add(("Authorization", Encoding.ASCII.GetBytes("Bearer " + Pick(targets.Keys))));
         else if (roll < 0.85) headers.Add(("Authorization", Encoding.ASCII.GetBytes(Pick(["Bearer ", "Bearer rq_", "Basic YTpi", "Bearer " + new string('k', 63), "bearer  x  y"]))));
         else if (roll < 0.9) headers.Add(("Authorization", RandomBytes(1, 80, printable: true)));
+        else if (roll < 0.96)
+        {
+            // The dashboard's session cookie, with the right CSRF token, a wrong one or none.
+            headers.Add(("Cookie", Encoding.ASCII.GetBytes(targets.Session.Cookie)));
+            var token = Pick([targets.Session.CsrfToken, targets.Session.CsrfToken[..^1], ""]);
+            if (token.Length > 0) headers.Add(("X-CSRF-Token", Encoding.ASCII.GetBytes(token)));
+        }
+        else headers.Add(("Cookie", Encoding.ASCII.GetBytes(Pick(["rq_session=", "rq_session=!!", "rq_session=%FF%00", "rq_session=" + new string('C', 3000), "a=b; rq_session=CfDJ8"]))));
     }
 
     private void AddNoise(List<(string, byte[])> headers)
