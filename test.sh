@@ -41,6 +41,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 need redis-server redis-server   # the Redis store's and the cluster tests start real redis-server processes
 need nginx nginx                 # the cluster tests run deploy/nginx/renderqueue.conf in a real nginx
+need python3 python3             # the security docs test runs the Python webhook-verification snippet
 need chromium chromium           # the dashboard's tests drive Debian's Chromium (/usr/bin/chromium) with Playwright
 # Suites that need more add a line here.
 

@@ -50,6 +50,7 @@ public static class RenderqApp
             WorkersCommand.Create(host, global),
             StatsCommand.Create(host, global),
             QueuesCommand.Create(host, global),
+            KeysCommand.Create(host, global),
         };
         return root;
     }

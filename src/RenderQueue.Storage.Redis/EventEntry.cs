@@ -16,10 +16,14 @@ internal static class EventEntry
     {
         var parts = (RedisResult[])entry!;
         var id = (string)parts[0]!;
-        var f = new RedisFields(parts[1]);
-        return new JobEvent
+        return FromFields(new RedisFields(parts[1]), long.Parse(id.AsSpan(id.IndexOf('-', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>An event from its fields (a stream entry's, or the copy a webhook delivery keeps).</summary>
+    public static JobEvent FromFields(RedisFields f, long sequence) =>
+        new()
         {
-            Sequence = long.Parse(id.AsSpan(id.IndexOf('-', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture),
+            Sequence = sequence,
             Type = f["t"],
             At = f.Time("at"),
             JobId = f["id"],
@@ -33,5 +37,4 @@ internal static class EventEntry
             WorkerId = f.Text("w"),
             Reason = f.Text("r"),
         };
-    }
 }

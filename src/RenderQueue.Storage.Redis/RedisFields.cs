@@ -14,6 +14,12 @@ internal sealed class RedisFields
         for (var i = 0; i + 1 < items.Length; i += 2) _values[(string)items[i]!] = (string)items[i + 1]!;
     }
 
+    /// <summary>Fields already decoded, e.g. from a JSON object of strings that a script wrote.</summary>
+    public RedisFields(IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var (name, value) in values) _values[name] = value;
+    }
+
     public IEnumerable<KeyValuePair<string, string>> All => _values;
 
     public string this[string name] => _values.TryGetValue(name, out var value)

@@ -134,7 +134,8 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     }
 
     /// <summary>
-    /// Runs a script with the arguments every script takes first (prefix, now, instance, feed length) and
+    /// Runs a script with the arguments every script takes first (prefix, now, instance, feed length, webhook
+    /// progress interval) and
     /// raises this instance's signals from its reply. Cancellation is honoured until the script is sent: a
     /// script in flight commits or not as a whole, and abandoning a lease in flight would strand its jobs.
     /// No answer from Redis is a <see cref="StoreUnavailableException"/>.
@@ -142,7 +143,11 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     private async Task<ScriptReply> RunAsync(RedisScript script, RedisValue[] arguments, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        RedisValue[] all = [_options.KeyPrefix, _time.GetUtcNow().ToUnixTimeMilliseconds(), _instance, _options.EventStreamMaxLength, .. arguments];
+        RedisValue[] all =
+        [
+            _options.KeyPrefix, _time.GetUtcNow().ToUnixTimeMilliseconds(), _instance, _options.EventStreamMaxLength,
+            Milliseconds(_rules.WebhookProgressInterval), .. arguments,
+        ];
         var reply = ScriptReply.From(await RedisFailures.AnsweredAsync(script.EvaluateAsync(_database, all)));
         _relay.Raise(reply.ReadyQueues, reply.LastEvent);
         return reply;

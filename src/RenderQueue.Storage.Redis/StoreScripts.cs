@@ -30,4 +30,16 @@ internal static class StoreScripts
     public static readonly RedisScript Heartbeat = RedisScript.Load("heartbeat");
     public static readonly RedisScript Drain = RedisScript.Load("drain");
     public static readonly RedisScript Workers = RedisScript.Load("workers");
+    public static readonly RedisScript KeyCreate = RedisScript.Load("key_create");
+    public static readonly RedisScript KeyGet = RedisScript.Load("key_get");
+    public static readonly RedisScript KeyList = RedisScript.Load("key_list");
+    public static readonly RedisScript KeyRevoke = RedisScript.Load("key_revoke");
+    public static readonly RedisScript WebhookSubscribe = RedisScript.Load("webhook_subscribe");
+    public static readonly RedisScript WebhookSubscription = RedisScript.Load("webhook_subscription");
+    public static readonly RedisScript WebhookSubscriptions = RedisScript.Load("webhook_subscriptions");
+    public static readonly RedisScript WebhookUnsubscribe = RedisScript.Load("webhook_unsubscribe");
+    public static readonly RedisScript WebhookDisable = RedisScript.Load("webhook_disable");
+    public static readonly RedisScript WebhookClaim = RedisScript.Load("webhook_claim");
+    public static readonly RedisScript WebhookRecord = RedisScript.Load("webhook_record");
+    public static readonly RedisScript WebhookJob = RedisScript.Load("webhook_job");
 }

@@ -7,7 +7,8 @@ namespace RenderQueue.Storage.Sqlite;
 
 /// <summary>
 /// Everything a job change writes besides the job row, in the same transaction: per-queue counters,
-/// per-minute activity, the change-feed event and measured durations. Stats therefore never scan jobs.
+/// per-minute activity, the change-feed event, webhook deliveries and measured durations. Stats therefore never
+/// scan jobs, and a webhook is never lost between a commit and its delivery.
 /// </summary>
 internal static class ChangeRecorder
 {
@@ -33,7 +34,12 @@ internal static class ChangeRecorder
         if (IsFailedAttempt(change)) CountFailure(context.Sql, job);
         if (job.State == JobState.Succeeded && change.PreviousState == JobState.Running) RecordDuration(context.Sql, job);
         if (change.MadeReady) context.JobsReady(job.Queue);
-        if (JobEvent.From(change) is { } jobEvent) context.EventAppended(AppendEvent(context.Sql, jobEvent));
+        if (JobEvent.From(change) is { } jobEvent)
+        {
+            var sequence = AppendEvent(context.Sql, jobEvent);
+            context.EventAppended(sequence);
+            WebhookOutbox.Write(context, jobEvent with { Sequence = sequence }, job);
+        }
     }
 
     public static string Column(JobState state) => StateColumns[(int)state];

@@ -101,6 +101,49 @@ internal static class Schema
             body TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        ) WITHOUT ROWID;
+
+        CREATE TABLE webhook_subscriptions (
+            id TEXT PRIMARY KEY,
+            queue TEXT,
+            created_at INTEGER NOT NULL,
+            disabled_at INTEGER,
+            body TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            next_attempt_at INTEGER,
+            finished_at INTEGER,
+            failure_reason TEXT,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX ix_webhook_due ON webhook_deliveries(next_attempt_at) WHERE state = 0;
+        CREATE INDEX ix_webhook_finished ON webhook_deliveries(finished_at) WHERE state > 0;
+        CREATE INDEX ix_webhook_job ON webhook_deliveries(job_id, id);
+
+        CREATE TABLE webhook_attempts (
+            delivery_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (delivery_id, number)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE webhook_progress (
+            job_id TEXT PRIMARY KEY,
+            at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>Puts the connection in WAL mode and brings the schema up to date.</summary>

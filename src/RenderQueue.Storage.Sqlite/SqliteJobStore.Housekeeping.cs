@@ -46,6 +46,7 @@ public sealed partial class SqliteJobStore
                 foreach (var row in rows)
                 {
                     context.Sql.Execute("DELETE FROM jobs WHERE seq = $1", row.Seq);
+                    context.Sql.Execute("DELETE FROM webhook_progress WHERE job_id = $1", row.Id);
                     var column = ChangeRecorder.Column(row.State);
                     context.Sql.Execute($"UPDATE queues SET {column} = {column} - 1 WHERE name = $1", row.Queue);
                     purged.Add(row.Id);
@@ -64,6 +65,10 @@ public sealed partial class SqliteJobStore
             context.Sql.Execute("DELETE FROM activity_waits WHERE minute < $1", ms);
             context.Sql.Execute("DELETE FROM activity_failures WHERE minute < $1", ms);
             context.Sql.Execute("DELETE FROM workers WHERE last_seen_at < $1", ms);
+            // Finished deliveries are history; pending ones stay whatever their age, so none is ever skipped.
+            const string Finished = "SELECT id FROM webhook_deliveries WHERE state > 0 AND finished_at < $1 ORDER BY finished_at LIMIT 50000";
+            context.Sql.Execute($"DELETE FROM webhook_attempts WHERE delivery_id IN ({Finished})", ms);
+            context.Sql.Execute($"DELETE FROM webhook_deliveries WHERE id IN ({Finished})", ms);
             return true;
         }, cancellationToken);
 

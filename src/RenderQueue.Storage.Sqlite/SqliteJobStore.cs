@@ -34,7 +34,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
-        _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, Signals, (ILogger?)logger ?? NullLogger.Instance);
+        _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, options.Store.WebhookProgressInterval, Signals, (ILogger?)logger ?? NullLogger.Instance);
         _readers = new ReaderPool(connectionString, options.FullSync);
         _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, (ILogger?)logger ?? NullLogger.Instance);
         DatabasePath = path;

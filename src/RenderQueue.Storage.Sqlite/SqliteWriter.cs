@@ -17,10 +17,11 @@ internal sealed partial class SqliteWriter : IDisposable
     private readonly Commands _commands;
     private readonly StoreSignals _signals;
     private readonly int _maxBatch;
+    private readonly TimeSpan _webhookProgressInterval;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public SqliteWriter(string connectionString, bool fullSync, int maxBatch, StoreSignals signals, ILogger logger)
+    public SqliteWriter(string connectionString, bool fullSync, int maxBatch, TimeSpan webhookProgressInterval, StoreSignals signals, ILogger logger)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
@@ -30,6 +31,7 @@ internal sealed partial class SqliteWriter : IDisposable
         _commands = new Commands(_connection);
         _signals = signals;
         _maxBatch = Math.Max(1, maxBatch);
+        _webhookProgressInterval = webhookProgressInterval;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -74,7 +76,7 @@ internal sealed partial class SqliteWriter : IDisposable
     private void Commit(List<WriteOperation> batch, List<WriteOperation> done)
     {
         done.Clear();
-        var context = new WriteContext(_commands);
+        var context = new WriteContext(_commands, _webhookProgressInterval);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);

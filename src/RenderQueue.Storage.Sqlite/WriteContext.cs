@@ -6,7 +6,7 @@ namespace RenderQueue.Storage.Sqlite;
 /// What an operation sees inside the writer's transaction: the prepared commands, and a place to note
 /// the signals to raise once the transaction commits (dropped if the operation is rolled back).
 /// </summary>
-internal sealed class WriteContext(Commands commands)
+internal sealed class WriteContext(Commands commands, TimeSpan webhookProgressInterval)
 {
     private readonly HashSet<string> _readyQueues = new(StringComparer.Ordinal);
     private readonly List<string> _operationReadyQueues = [];
@@ -14,6 +14,9 @@ internal sealed class WriteContext(Commands commands)
     private long _operationLastEvent;
 
     public Commands Sql { get; } = commands;
+
+    /// <summary>A job's progress goes into the webhook outbox at most this often.</summary>
+    public TimeSpan WebhookProgressInterval { get; } = webhookProgressInterval;
 
     public void JobsReady(string queue) => _operationReadyQueues.Add(queue);
 

@@ -28,6 +28,7 @@ public sealed class CliRun : IDisposable
         App = app ?? new RenderQueueApp(TimeProvider.System);
         _ = App.Server; // start it now: a CLI run and the test's client racing to start it would start two
         Directory.CreateDirectory(Home);
+        Environment[ServerSettings.KeyVariable] = App.AdminKey; // the server has keys: every run sends one, as a user's would
     }
 
     public RenderQueueApp App { get; }
@@ -55,7 +56,13 @@ public sealed class CliRun : IDisposable
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
     public Task<CliResult> RunAsync(string[] args, CancellationToken ct, string stdin = "") =>
-        RunWithHostAsync(args, host => host with { ConnectClient = _ => App.Client(), In = new StringReader(stdin) }, ct);
+        RunWithHostAsync(args, host => host with { ConnectClient = Connect, In = new StringReader(stdin) }, ct);
+
+    /// <summary>
+    /// A client of the in-memory server sending the key renderq resolved (--key, RENDERQUEUE_KEY, the config file),
+    /// or none: the CLI's own key handling is what the server sees.
+    /// </summary>
+    public RenderQueueClient Connect(ServerSettings settings) => App.ClientSending(settings.ApiKey);
 
     /// <summary>Runs with the real client factory: the server is whatever --server or the environment says.</summary>
     public Task<CliResult> RunOverNetworkAsync(params string[] args) => RunWithHostAsync(args, host => host, CancellationToken.None);

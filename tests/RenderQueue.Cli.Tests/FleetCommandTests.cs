@@ -41,7 +41,7 @@ public sealed class FleetCommandTests : IDisposable
         await _cli.Client.SubmitAsync(new() { Type = "simulated", Queue = "renders", Payload = System.Text.Json.JsonDocument.Parse("{}").RootElement });
         using var stop = new CancellationTokenSource();
         var output = new SharedStringWriter();
-        var watching = _cli.RunWithHostAsync(["watch"], host => host with { ConnectClient = _ => _cli.App.Client() }, stop.Token, output);
+        var watching = _cli.RunWithHostAsync(["watch"], host => host with { ConnectClient = _cli.Connect }, stop.Token, output);
 
         // Bounded, so a broken watch fails the test instead of hanging it; nothing here measures time.
         for (var i = 0; i < 3000 && !output.ToString().Contains("worker(s) online", StringComparison.Ordinal) && !watching.IsCompleted; i++)

@@ -9,7 +9,8 @@ namespace RenderQueue.Cluster.Tests;
 /// A real redis-server (append-only file on, <c>noeviction</c>), two server processes on it — nodes A and B, started
 /// together; whichever takes the leader lease first is <see cref="Leader"/> — sharing one artifact folder, and a real
 /// nginx in front running <c>deploy/nginx/renderqueue.conf</c>. Everything listens on free loopback ports, lives in
-/// temp folders, and is stopped when disposed.
+/// temp folders, and is stopped when disposed. An admin key is created in the store before the nodes start (a
+/// deployment behind a proxy must use keys), and every client the cluster makes sends it.
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
@@ -26,6 +27,9 @@ internal sealed class Cluster : IAsyncDisposable
 
     public NginxProcess Nginx { get; private set; } = null!;
 
+    /// <summary>The admin key, made with the server's own <c>keys create</c> command.</summary>
+    public string AdminKey { get; private set; } = "";
+
     /// <summary>The node that led once both were up.</summary>
     public ServerProcess Leader { get; private set; } = null!;
 
@@ -39,12 +43,15 @@ internal sealed class Cluster : IAsyncDisposable
         try
         {
             var environment = cluster.Environment(settings);
+            var (exit, key, errors) = await ServerProcess.RunCommandAsync(cluster._folder.Path, environment, "keys", "create", "--role", "admin", "--name", "cluster-tests");
+            if (exit != 0) throw new InvalidOperationException($"keys create failed ({exit}): {errors}");
+            cluster.AdminKey = key.Trim();
             cluster.A = cluster.StartNode("a", environment);
             cluster.B = cluster.StartNode("b", environment);
             await Task.WhenAll(cluster.A.WaitUntilReadyAsync(), cluster.B.WaitUntilReadyAsync());
-            await UntilAsync(async () => await LeaderAsync(cluster.A.Address) + await LeaderAsync(cluster.B.Address) == 1,
+            await UntilAsync(async () => await cluster.LeaderAsync(cluster.A.Address) + await cluster.LeaderAsync(cluster.B.Address) == 1,
                 "one node to lead", TimeSpan.FromSeconds(15));
-            (cluster.Leader, cluster.Follower) = await LeaderAsync(cluster.A.Address) == 1 ? (cluster.A, cluster.B) : (cluster.B, cluster.A);
+            (cluster.Leader, cluster.Follower) = await cluster.LeaderAsync(cluster.A.Address) == 1 ? (cluster.A, cluster.B) : (cluster.B, cluster.A);
             var port = FreePort.Next();
             cluster.Nginx = NginxProcess.Start(NginxSite.For([cluster.A.Address, cluster.B.Address], port), port);
             return cluster;
@@ -56,23 +63,28 @@ internal sealed class Cluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A typed client of one node, or of nginx; disposed with the cluster.</summary>
-    public RenderQueueClient Client(Uri address)
+    /// <summary>A typed client of one node, or of nginx, sending the admin key; disposed with the cluster.</summary>
+    public RenderQueueClient Client(Uri address) => new(Http(address));
+
+    /// <summary>An HttpClient of one node, or of nginx, sending the admin key; disposed with the cluster.</summary>
+    public HttpClient Http(Uri address, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        var http = new HttpClient { BaseAddress = address, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         lock (_clients) _clients.Add(http);
-        return new RenderQueueClient(http);
+        return http;
     }
 
     /// <summary>The node's <c>/metrics</c> text.</summary>
-    public static async Task<string> MetricsAsync(Uri node)
+    public async Task<string> MetricsAsync(Uri node)
     {
         using var http = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         return await http.GetStringAsync("/metrics");
     }
 
     /// <summary><c>renderqueue_leader</c> of the node: 1 while it leads.</summary>
-    public static async Task<double?> LeaderAsync(Uri node) => PrometheusText.Value(await MetricsAsync(node), "renderqueue_leader");
+    public async Task<double?> LeaderAsync(Uri node) => PrometheusText.Value(await MetricsAsync(node), "renderqueue_leader");
 
     /// <summary>The status code of the node's <c>/health/ready</c>.</summary>
     public static async Task<int> ReadinessAsync(Uri node)

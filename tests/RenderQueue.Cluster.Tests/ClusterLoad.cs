@@ -82,7 +82,7 @@ internal sealed class ClusterLoad : IAsyncDisposable
     /// <summary>Waits until every accepted job has succeeded (the workers keep working), reading the store through nginx.</summary>
     public async Task<IReadOnlyList<Job>> UntilAllSucceededAsync(TimeSpan limit)
     {
-        using var http = new HttpClient { BaseAddress = _through, Timeout = TimeSpan.FromSeconds(30) };
+        var http = _cluster.Http(_through, TimeSpan.FromSeconds(30));
         IReadOnlyList<Job> jobs = [];
         await Cluster.UntilAsync(async () =>
         {

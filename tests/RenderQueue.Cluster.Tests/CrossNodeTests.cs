@@ -81,8 +81,8 @@ public sealed class CrossNodeTests(ClusterFixture fixture, ITestOutputHelper out
         foreach (var job in leased.Skip(1)) await nodeB.CompleteAsync(job.LeaseToken);
         await nodeA.FailAsync(leased[0].LeaseToken, new JobError("bad workflow", ErrorClasses.InvalidInput), retryable: false);
 
-        var a = await Cluster.MetricsAsync(_cluster.A.Address);
-        var b = await Cluster.MetricsAsync(_cluster.B.Address);
+        var a = await _cluster.MetricsAsync(_cluster.A.Address);
+        var b = await _cluster.MetricsAsync(_cluster.B.Address);
         Assert.Equal(3, Counter(a, "renderqueue_jobs_submitted_total", queue));
         Assert.Equal(2, Counter(b, "renderqueue_jobs_submitted_total", queue));
         Assert.Equal((0, 5), (Counter(a, "renderqueue_jobs_leased_total", queue), Counter(b, "renderqueue_jobs_leased_total", queue)));
@@ -95,7 +95,7 @@ public sealed class CrossNodeTests(ClusterFixture fixture, ITestOutputHelper out
         {
             await Cluster.UntilAsync(async () =>
             {
-                var text = await Cluster.MetricsAsync(node);
+                var text = await _cluster.MetricsAsync(node);
                 return PrometheusText.Value(text, $"renderqueue_jobs{{queue=\"{queue}\",state=\"succeeded\"}}") == 4
                     && PrometheusText.Value(text, $"renderqueue_jobs{{queue=\"{queue}\",state=\"failed\"}}") == 1;
             }, $"the store gauges on {node}", TimeSpan.FromSeconds(5));

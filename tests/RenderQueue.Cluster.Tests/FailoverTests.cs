@@ -39,7 +39,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await cluster.Leader.KillAsync();
         var killedAt = load.Clock.Elapsed;
         var acceptedBefore = load.Accepted.Count;
-        var takeover = await Cluster.UntilAsync(async () => await Cluster.LeaderAsync(cluster.Follower.Address) == 1, "the surviving node to lead", TimeSpan.FromSeconds(10));
+        var takeover = await Cluster.UntilAsync(async () => await cluster.LeaderAsync(cluster.Follower.Address) == 1, "the surviving node to lead", TimeSpan.FromSeconds(10));
         var firstCompletion = await load.UntilCompletedAsync(20, killedAt, TimeSpan.FromSeconds(20)) - killedAt;
         var reaped = await Cluster.UntilAsync(async () => (await Survivor(cluster).GetJobAsync(orphan.Id)).State != JobState.Running,
             "the surviving node's reaper to requeue the orphaned job", TimeSpan.FromSeconds(15));
@@ -52,7 +52,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         Assert.True(takeover < 2 * LeaderLease, $"the surviving node took {takeover} to lead; the bound is twice the leader lease. {cluster.Logs()}");
         Assert.Contains("is now the leader", cluster.Follower.Log);
-        Assert.True(PrometheusText.Value(await Cluster.MetricsAsync(cluster.Follower.Address), "renderqueue_leases_reaped_total") >= 1);
+        Assert.True(PrometheusText.Value(await cluster.MetricsAsync(cluster.Follower.Address), "renderqueue_leases_reaped_total") >= 1);
         var requeued = await Survivor(cluster).GetJobAsync(orphan.Id);
         Assert.Equal(JobState.Queued, requeued.State);
         Assert.Equal(ErrorClasses.Lost, requeued.Attempts.Single().Error?.Class);

@@ -183,6 +183,7 @@ public sealed class BadInputTests : IDisposable
             c.Request.Method = "PUT";
             c.Request.Path = new PathString($"/api/v1/leases/{job}/artifacts/{name}");
             c.Request.QueryString = new QueryString("?attempt=1");
+            c.Request.Headers.Authorization = "Bearer " + _app.AdminKey;
             c.Request.Body = new MemoryStream([1, 2, 3]);
             c.Request.ContentLength = 3;
         });

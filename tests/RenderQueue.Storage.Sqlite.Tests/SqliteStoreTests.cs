@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Webhooks;
 using RenderQueue.Core.Workers;
 using RenderQueue.Testing;
 using Xunit.Abstractions;
@@ -69,7 +71,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
             while (reader.Read())
             {
                 var detail = reader.GetString(3);
-                if (detail.StartsWith("SCAN jobs", StringComparison.Ordinal) || detail.StartsWith("SCAN events", StringComparison.Ordinal))
+                if (detail.StartsWith("SCAN jobs", StringComparison.Ordinal) || detail.StartsWith("SCAN events", StringComparison.Ordinal)
+                    || detail.StartsWith("SCAN webhook_deliveries", StringComparison.Ordinal) || detail.StartsWith("SCAN webhook_attempts", StringComparison.Ordinal))
                     scans.Add($"{detail}  <=  {sql}");
             }
         }
@@ -85,6 +88,15 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         await store.HeartbeatAsync("w", new WorkerHeartbeat(), ct);
         await store.RequestDrainAsync("w", ct);
         await store.ListWorkersAsync(ct);
+        await store.CreateApiKeyAsync(new ApiKeyRecord { Id = "k", Name = "k", Role = ApiKeyRole.Admin, Hash = "00" }, ct);
+        await store.GetApiKeyAsync("k", ct);
+        await store.RevokeApiKeyAsync("k", ct);
+        await store.ListApiKeysAsync(ct);
+        await store.CreateWebhookSubscriptionAsync(new WebhookSubscription
+        {
+            Id = "wh", Url = "https://example.com/", Events = WebhookEvents.All, Secret = "whsec_AAAA",
+        }, ct);
+        await store.GetWebhookSubscriptionAsync("wh", ct);
         var jobs = (await store.EnqueueAsync(
         [
             Job() with { IdempotencyKey = "k" }, Job() with { BatchKey = "b" }, Job() with { BatchKey = "b" },
@@ -124,8 +136,19 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         await store.ListAsync(new JobQuery { Queue = "default" }, ct);
         await store.ListAsync(new JobQuery { Queue = "default", Type = "simulated", States = [JobState.Succeeded] }, ct);
         await store.ListAsync(new JobQuery { Type = "simulated" }, ct);
+        var deliveries = await store.ClaimWebhookDeliveriesAsync(100, TimeSpan.FromSeconds(30), ct);
+        var attempt = new WebhookAttempt(1, _time.GetUtcNow(), 500, "500", TimeSpan.Zero);
+        await store.RecordWebhookAttemptAsync(deliveries[0].Id, attempt, WebhookOutcome.Retry(_time.GetUtcNow()), ct);
+        await store.RecordWebhookAttemptAsync(deliveries[0].Id, attempt, WebhookOutcome.Delivered, ct);
+        await store.RecordWebhookAttemptAsync(deliveries[1].Id, null, WebhookOutcome.Failed("gone"), ct);
+        await store.ListJobWebhookDeliveriesAsync(deliveries[0].JobId, ct);
+        await store.NextWebhookDueAsync(ct);
+        await store.DisableWebhookSubscriptionAsync("wh", "410", ct);
+        await store.ListWebhookSubscriptionsAsync(ct);
+        await store.DeleteWebhookSubscriptionAsync("wh", ct);
         await store.PurgeFinishedAsync(_time.GetUtcNow().AddDays(1), 100, ct);
         await store.TrimHistoryAsync(_time.GetUtcNow().AddDays(-1), ct);
+        await store.TrimHistoryAsync(_time.GetUtcNow().AddDays(1), ct);
         output.WriteLine($"{more.Count} leased after promotion");
     }
 

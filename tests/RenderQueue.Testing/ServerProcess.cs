@@ -32,25 +32,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "RenderQueue.Server.dll");
 
-    /// <summary>Starts the server; <paramref name="environment"/> adds <c>RENDERQUEUE__…</c> variables.</summary>
-    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the server; <paramref name="environment"/> adds <c>RENDERQUEUE__…</c> variables. It listens on
+    /// 127.0.0.1 and a free port, or on <paramref name="listenHost"/> (e.g. <c>0.0.0.0</c>) and that port, while
+    /// <see cref="Address"/> stays the loopback address of that port.
+    /// </summary>
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string listenHost = "127.0.0.1")
     {
-        if (!File.Exists(ServerDll)) throw new InvalidOperationException($"The built server is missing at {ServerDll}; build the solution first.");
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ServerDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-
+        var port = FreePort.Next();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        var start = StartInfo(workingDirectory, environment, ServerDll, "--urls", $"http://{listenHost}:{port}");
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -58,6 +49,36 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
+    }
+
+    /// <summary>Runs a server command (e.g. <c>keys create …</c>) to its end.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(workingDirectory, environment, [ServerDll, .. arguments]))
+            ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        if (!File.Exists(ServerDll)) throw new InvalidOperationException($"The built server is missing at {ServerDll}; build the solution first.");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        return start;
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200, or fails with the server's log.</summary>
@@ -104,6 +125,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // the exited process's last output lines are read by now
         return _process.ExitCode;
     }
 

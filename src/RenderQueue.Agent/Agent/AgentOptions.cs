@@ -8,6 +8,12 @@ public sealed class AgentOptions
     /// <summary>The RenderQueue server, e.g. <c>http://queue-host:8000</c>. Required.</summary>
     public Uri? Server { get; set; }
 
+    /// <summary>
+    /// A <c>worker</c> API key, sent as <c>Authorization: Bearer</c> (<c>--key</c>, <c>RENDERQUEUE_KEY</c>). None by
+    /// default: enough for a server on the same machine that has no keys yet.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>A stable worker id, so restarts show as the same worker. Default: the host name.</summary>
     public string? Id { get; set; }
 
@@ -61,6 +67,7 @@ public sealed class AgentOptions
     {
         if (Server is null) yield return "Worker:Server is required: the RenderQueue server's URL, e.g. --server http://queue-host:8000.";
         else if (!Server.IsAbsoluteUri || Server.Scheme is not ("http" or "https")) yield return $"Worker:Server must be an absolute http(s) URL; it is '{Server}'.";
+        if (ApiKey is { } apiKey && (apiKey.Length == 0 || apiKey.Any(char.IsWhiteSpace))) yield return "Worker:ApiKey must be the key as created (rq_…), without spaces.";
         if (Concurrency is < 1 or > 64) yield return $"Worker:Concurrency must be between 1 and 64; it is {Concurrency}.";
         if (LeaseWait < TimeSpan.Zero || LeaseWait > TimeSpan.FromSeconds(30)) yield return $"Worker:LeaseWait must be between 0 and 30 s; it is {LeaseWait}.";
         if (StallTimeout < TimeSpan.Zero) yield return "Worker:StallTimeout cannot be negative (0 turns it off).";

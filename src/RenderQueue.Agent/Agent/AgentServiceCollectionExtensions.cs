@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public static class AgentServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             // Per-call deadlines come from the agent (CallTimeout, LeaseWait); uploads are bounded by their own progress.
             var http = new HttpClient { BaseAddress = options.Server, Timeout = Timeout.InfiniteTimeSpan };
+            if (options.ApiKey is { } key) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             return new RenderQueueClient(http);
         });
         services.AddSingleton<WorkerAgent>();

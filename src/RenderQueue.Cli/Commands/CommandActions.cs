@@ -36,7 +36,9 @@ internal static class CommandActions
                 cli.WriteError(usage.Message);
                 return ExitCodes.Usage;
             case RenderQueueApiException api:
-                cli.WriteError(Describe(api));
+                cli.WriteError(Describe(api) + (api.StatusCode == HttpStatusCode.Unauthorized && cli.Settings.ApiKey is null
+                    ? $" (no key was sent: give one with --key, {ServerSettings.KeyVariable} or the config file)"
+                    : ""));
                 return api.StatusCode == HttpStatusCode.BadRequest ? ExitCodes.Usage : ExitCodes.Failure;
             case HttpRequestException http:
                 cli.WriteError($"cannot reach the server at {cli.Settings.Server} (from {cli.Settings.ServerSource}): {Innermost(http).Message}");

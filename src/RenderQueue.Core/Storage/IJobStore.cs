@@ -1,5 +1,7 @@
 using System.Text.Json;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Keys;
+using RenderQueue.Core.Webhooks;
 using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Core.Storage;
@@ -68,8 +70,8 @@ public interface IJobStore
     /// returns their ids so their artifacts can be deleted too.</summary>
     Task<IReadOnlyList<string>> PurgeFinishedAsync(DateTimeOffset before, int max, CancellationToken cancellationToken);
 
-    /// <summary>Drops change-feed events and activity minutes older than <paramref name="before"/>, and forgets
-    /// workers not seen since then.</summary>
+    /// <summary>Drops change-feed events and activity minutes older than <paramref name="before"/>, forgets
+    /// workers not seen since then, and drops webhook deliveries that finished before then. Pending deliveries stay.</summary>
     Task TrimHistoryAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     // ── Reading ───────────────────────────────────────────────────────────────────────────────────
@@ -114,4 +116,61 @@ public interface IJobStore
 
     /// <summary>The sequence of the newest event; 0 when there is none.</summary>
     Task<long> LastEventSequenceAsync(CancellationToken cancellationToken);
+
+    // ── API keys: every server node reads the same keys ─────────────────────────────────────────
+
+    /// <summary>Stores a new key (its hash, never the key); <c>CreatedAt</c> is set from the store's clock.</summary>
+    Task<ApiKeyRecord> CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>The key with this id, revoked or not; null when there is none.</summary>
+    Task<ApiKeyRecord?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken);
+
+    /// <summary>Every key, revoked ones included, oldest first.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>Revokes a key; revoking it again keeps the first time. Throws <see cref="ApiKeyNotFoundException"/>.</summary>
+    Task<ApiKeyRecord> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken);
+
+    // ── Webhooks: subscriptions and the outbox ───────────────────────────────────────────────────
+    //
+    // Every change whose event is one of WebhookEvents.All writes, in the same commit as the change, one pending
+    // delivery per endpoint that hears it: the job's own webhook URL (endings only) and each enabled subscription
+    // whose queue and events match. Deliveries carry their own copy of the event, so trimming the change feed never
+    // loses one. job.progress is written at most once per JobStoreOptions.WebhookProgressInterval per job.
+
+    /// <summary>Stores a subscription; <c>CreatedAt</c> is set from the store's clock.</summary>
+    Task<WebhookSubscription> CreateWebhookSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken);
+
+    Task<WebhookSubscription?> GetWebhookSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Every subscription, oldest first.</summary>
+    Task<IReadOnlyList<WebhookSubscription>> ListWebhookSubscriptionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes a subscription; false when there was none. Its pending deliveries stay in the outbox for the
+    /// dispatcher to fail when it next claims them.</summary>
+    Task<bool> DeleteWebhookSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Stops a subscription hearing new events (410 Gone); the first disabling wins. Throws
+    /// <see cref="WebhookSubscriptionNotFoundException"/>.</summary>
+    Task<WebhookSubscription> DisableWebhookSubscriptionAsync(string subscriptionId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> pending deliveries that are due, oldest due first, each pushed <paramref name="claimFor"/>
+    /// into the future so no other claim takes it meanwhile. A claim that is never followed by
+    /// <see cref="RecordWebhookAttemptAsync"/> (the process died) makes the delivery due again when it runs out.
+    /// </summary>
+    Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(int max, TimeSpan claimFor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="attempt"/> (null when the delivery ends without being sent) and applies
+    /// <paramref name="outcome"/>: pending again at its retry time, delivered, or failed. A delivery that is no longer
+    /// pending keeps its state; the attempt is still recorded. Throws <see cref="WebhookDeliveryNotFoundException"/>.
+    /// </summary>
+    Task<WebhookDelivery> RecordWebhookAttemptAsync(long deliveryId, WebhookAttempt? attempt, WebhookOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Every delivery of a job's events with its attempts, oldest first.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListJobWebhookDeliveriesAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>When the earliest pending delivery is due, so the dispatcher can sleep until then; null when none is pending.</summary>
+    Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken);
 }

@@ -19,4 +19,7 @@ public sealed record JobStoreOptions
 
     /// <summary>Per-minute activity older than this is dropped. Default 24 h.</summary>
     public TimeSpan ActivityRetention { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>A job's progress goes into the webhook outbox at most this often. Default 500 ms.</summary>
+    public TimeSpan WebhookProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

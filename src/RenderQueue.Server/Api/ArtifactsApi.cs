@@ -4,6 +4,7 @@ using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Server.Artifacts;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
 
@@ -14,12 +15,13 @@ internal static class ArtifactsApi
 {
     public static IEndpointRouteBuilder MapArtifacts(this IEndpointRouteBuilder routes)
     {
-        var jobs = routes.MapGroup("/api/v1/jobs/{id}/artifacts").WithTags("Artifacts");
+        var jobs = routes.MapGroup("/api/v1/jobs/{id}/artifacts").WithTags("Artifacts").RequireAuthorization(Policies.Submit);
         jobs.MapGet("/", List);
         jobs.MapGet("/{**name}", Download);
 
         routes.MapPut("/api/v1/leases/{jobId}/artifacts/{**name}", Upload)
             .WithTags("Leases")
+            .RequireAuthorization(Policies.Worker)
             .WithMetadata(new ArtifactUploadBody()); // any content type: it is kept as the artifact's
         return routes;
     }

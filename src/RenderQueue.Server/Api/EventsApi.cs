@@ -1,5 +1,6 @@
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Errors;
 using RenderQueue.Server.Events;
 
@@ -9,7 +10,7 @@ namespace RenderQueue.Server.Api;
 internal static class EventsApi
 {
     public static IEndpointConventionBuilder MapEvents(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/events", Connect).WithTags("Events");
+        routes.MapGet("/api/v1/events", Connect).WithTags("Events").RequireAuthorization(Policies.Submit);
 
     private static async Task<IResult> Connect(
         HttpContext http, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "job_id")] string? jobId, string? queue, long? after, EventSocketSession session, IHostApplicationLifetime lifetime)

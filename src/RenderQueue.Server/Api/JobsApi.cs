@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
 using RenderQueue.Server.Metrics;
+using RenderQueue.Server.Webhooks;
 
 namespace RenderQueue.Server.Api;
 
@@ -17,7 +19,7 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs");
+        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireAuthorization(Policies.Submit);
         group.MapPost("/", Submit);
         group.MapPost("/batch", SubmitBatch);
         group.MapGet("/", List);
@@ -35,9 +37,10 @@ internal static class JobsApi
     private static async Task<Results<Created<Job>, Ok<Job>>> Submit(
         SubmitJobRequest request,
         [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey,
-        IJobStore store, RenderQueueMetrics metrics, TimeProvider time, CancellationToken ct)
+        IJobStore store, RenderQueueMetrics metrics, TimeProvider time, WebhookTargetGuard guard, IOptions<WebhookOptions> webhooks, CancellationToken ct)
     {
         var errors = SubmitValidation.Validate(request);
+        CheckWebhook(request, "", guard, webhooks.Value, errors);
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > SubmitValidation.MaxKeyLength))
             errors[IdempotencyHeader] = [$"An idempotency key has 1–{SubmitValidation.MaxKeyLength} characters."];
         else if (idempotencyKey is not null && request.IdempotencyKey is not null && !string.Equals(idempotencyKey, request.IdempotencyKey, StringComparison.Ordinal))
@@ -54,7 +57,8 @@ internal static class JobsApi
     }
 
     private static async Task<Created<SubmitBatchResponse>> SubmitBatch(
-        SubmitBatchRequest request, IJobStore store, RenderQueueMetrics metrics, TimeProvider time, IOptions<LimitsOptions> limits, CancellationToken ct)
+        SubmitBatchRequest request, IJobStore store, RenderQueueMetrics metrics, TimeProvider time, IOptions<LimitsOptions> limits,
+        WebhookTargetGuard guard, IOptions<WebhookOptions> webhooks, CancellationToken ct)
     {
         var max = limits.Value.MaxBatchSize;
         if (request.Jobs is not { Count: > 0 } jobs || jobs.Count > max)
@@ -64,7 +68,12 @@ internal static class JobsApi
         for (var i = 0; i < jobs.Count; i++)
         {
             if (jobs[i] is null) errors[FormattableString.Invariant($"jobs[{i}]")] = ["A job is required."];
-            else foreach (var (key, value) in SubmitValidation.Validate(jobs[i], FormattableString.Invariant($"jobs[{i}]."))) errors[key] = value;
+            else
+            {
+                var prefix = FormattableString.Invariant($"jobs[{i}].");
+                foreach (var (key, value) in SubmitValidation.Validate(jobs[i], prefix)) errors[key] = value;
+                CheckWebhook(jobs[i], prefix, guard, webhooks.Value, errors);
+            }
         }
         RequestValidationException.ThrowIfAny(errors);
 
@@ -108,6 +117,16 @@ internal static class JobsApi
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2_000)
             throw RequestValidationException.For("reason", "Say why the output must be rendered again (1–2,000 characters).");
         return TypedResults.Ok(await store.FlagAsync(id, request.Reason, ct));
+    }
+
+    /// <summary>A job's own webhook is signed with the server's job secret and must pass the SSRF guard.</summary>
+    private static void CheckWebhook(SubmitJobRequest request, string prefix, WebhookTargetGuard guard, WebhookOptions webhooks, Dictionary<string, string[]> errors)
+    {
+        if (request.Webhook is not { } url || errors.ContainsKey(prefix + "webhook")) return;
+        if (webhooks.JobSecret is null)
+            errors[prefix + "webhook"] = ["This server sends no per-job webhooks: it has no Webhooks:JobSecret to sign them with. Ask its admin, or use a webhook subscription."];
+        else if (guard.WhyRefused(url) is { } refused)
+            errors[prefix + "webhook"] = [refused];
     }
 
     /// <summary>Queued jobs show where they stand and when they should start (one store call for a page).</summary>

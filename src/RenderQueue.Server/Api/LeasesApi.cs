@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dispatch;
 using RenderQueue.Server.Errors;
@@ -17,7 +18,7 @@ internal static class LeasesApi
 
     public static RouteGroupBuilder MapLeases(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/leases").WithTags("Leases");
+        var group = routes.MapGroup("/api/v1/leases").WithTags("Leases").RequireAuthorization(Policies.Worker);
         group.MapPost("/", Lease);
         group.MapPost("/{jobId}/renew", Renew);
         group.MapPost("/{jobId}/complete", Complete);

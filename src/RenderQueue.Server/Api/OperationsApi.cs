@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Health;
 using RenderQueue.Server.Metrics;
 
@@ -9,13 +10,15 @@ internal static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder routes)
     {
-        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        // Probes from load balancers and orchestrators carry no key; they learn nothing but up or down.
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync })
+            .AllowAnonymous();
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(StoreHealthCheck.ReadyTag),
             ResponseWriter = HealthResponse.WriteAsync,
-        });
-        routes.MapGet("/metrics", Metrics).WithTags("Operations");
+        }).AllowAnonymous();
+        routes.MapGet("/metrics", Metrics).WithTags("Operations").RequireAuthorization(Policies.AnyKey);
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Errors;
 
 namespace RenderQueue.Server.Api;
@@ -12,9 +13,11 @@ internal static class QueuesApi
     {
         var group = routes.MapGroup("/api/v1/queues").WithTags("Queues");
         group.MapGet("/", async (IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(new ItemsResponse<QueueInfo>(await store.ListQueuesAsync(ct))));
-        group.MapPost("/{name}/pause", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, true, store, ct));
-        group.MapPost("/{name}/resume", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, false, store, ct));
+            TypedResults.Ok(new ItemsResponse<QueueInfo>(await store.ListQueuesAsync(ct)))).RequireAuthorization(Policies.Submit);
+        group.MapPost("/{name}/pause", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, true, store, ct))
+            .RequireAuthorization(Policies.Admin);
+        group.MapPost("/{name}/resume", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, false, store, ct))
+            .RequireAuthorization(Policies.Admin);
         return group;
     }
 

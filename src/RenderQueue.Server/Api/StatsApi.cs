@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Errors;
 
 namespace RenderQueue.Server.Api;
@@ -13,7 +14,7 @@ internal static class StatsApi
 
     public static RouteGroupBuilder MapStats(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/stats").WithTags("Stats");
+        var group = routes.MapGroup("/api/v1/stats").WithTags("Stats").RequireAuthorization(Policies.Submit);
         group.MapGet("/", Stats);
         group.MapGet("/activity", Activity);
         return group;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Workers;
+using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dispatch;
 using RenderQueue.Server.Errors;
@@ -15,12 +16,12 @@ internal static class WorkersApi
     public static RouteGroupBuilder MapWorkers(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/workers").WithTags("Workers");
-        group.MapPost("/register", Register);
-        group.MapPost("/{id}/heartbeat", Heartbeat);
+        group.MapPost("/register", Register).RequireAuthorization(Policies.Worker);
+        group.MapPost("/{id}/heartbeat", Heartbeat).RequireAuthorization(Policies.Worker);
         group.MapGet("/", async (IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(new ItemsResponse<WorkerInfo>(await store.ListWorkersAsync(ct))));
+            TypedResults.Ok(new ItemsResponse<WorkerInfo>(await store.ListWorkersAsync(ct)))).RequireAuthorization(Policies.Submit);
         group.MapPost("/{id}/drain", async (string id, IJobStore store, WorkerDirectory workers, CancellationToken ct) =>
-            TypedResults.Ok(workers.Remember(await store.RequestDrainAsync(id, ct))));
+            TypedResults.Ok(workers.Remember(await store.RequestDrainAsync(id, ct)))).RequireAuthorization(Policies.Admin);
         return group;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
+using RenderQueue.Core.Jobs;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
 
@@ -20,12 +21,19 @@ internal sealed partial class ArtifactStorage(IOptions<ArtifactOptions> options,
     /// <summary>The file of an artifact; the name must have passed <see cref="ArtifactNames.IsValid"/>.</summary>
     public string PathOf(string jobId, string name)
     {
-        var folder = Path.Combine(Root, jobId);
+        var folder = FolderOf(jobId);
         var path = Path.GetFullPath(Path.Combine(folder, name));
         // Defence in depth: ArtifactNames already rules out separators and dot names.
-        if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!ArtifactNames.IsValid(name) || !path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw RequestValidationException.For("name", $"The artifact name '{name}' leaves the job's folder.");
         return path;
+    }
+
+    /// <summary>A job's folder: only a well-formed job id names one, so no id can point elsewhere.</summary>
+    private string FolderOf(string jobId)
+    {
+        if (!JobId.IsValid(jobId)) throw new JobNotFoundException(jobId);
+        return Path.Combine(Root, jobId);
     }
 
     /// <summary>The content type the client sent, or one guessed from the file extension when it sent none, or
@@ -67,10 +75,15 @@ internal sealed partial class ArtifactStorage(IOptions<ArtifactOptions> options,
 
     public void Discard(PendingArtifact pending) => TryDelete(pending.TempPath);
 
-    /// <summary>Deletes a job's folder (retention); missing folders are fine.</summary>
+    /// <summary>Deletes a job's folder (retention); missing folders are fine, and an id that is not a job id deletes nothing.</summary>
     public void DeleteJob(string jobId)
     {
-        var folder = Path.Combine(Root, jobId);
+        if (!JobId.IsValid(jobId))
+        {
+            Log.NotAJobId(logger, jobId);
+            return;
+        }
+        var folder = FolderOf(jobId);
         try
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);

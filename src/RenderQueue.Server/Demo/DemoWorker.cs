@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,12 +7,14 @@ using RenderQueue.Agent.Agent;
 using RenderQueue.Agent.Gpus;
 using RenderQueue.Agent.Simulated;
 using RenderQueue.Client;
+using RenderQueue.Server.Auth;
 
 namespace RenderQueue.Server.Demo;
 
 /// <summary>Once the server listens: starts a simulated worker against it and submits <see cref="DemoJobs"/>.</summary>
 internal sealed partial class DemoWorker(
-    IServer server, IHostApplicationLifetime lifetime, TimeProvider time, ILoggerFactory loggers, ILogger<DemoWorker> logger) : BackgroundService
+    IServer server, IHostApplicationLifetime lifetime, ProcessCredential credential, TimeProvider time, ILoggerFactory loggers, ILogger<DemoWorker> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,6 +32,7 @@ internal sealed partial class DemoWorker(
             return;
         }
         using var http = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.Key); // whatever keys exist
         var client = new RenderQueueClient(http);
         var options = new AgentOptions
         {

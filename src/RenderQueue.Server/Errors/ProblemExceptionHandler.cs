@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Webhooks;
 using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Server.Errors;
@@ -47,6 +49,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         JobNotFoundException e => Problem(404, "Job not found", e.Message, ProblemTypes.JobNotFound),
         WorkerNotFoundException e => Problem(404, "Worker not found",
             $"{e.Message} Register it again with POST /api/v1/workers/register.", ProblemTypes.WorkerNotFound),
+        ApiKeyNotFoundException e => Problem(404, "API key not found", e.Message, ProblemTypes.KeyNotFound),
+        WebhookSubscriptionNotFoundException e => Problem(404, "Webhook not found", e.Message, ProblemTypes.WebhookNotFound),
         LeaseConflictException e => Problem(409, "Lease conflict", e.Message, ProblemTypes.LeaseConflict),
         JobStateConflictException e => Problem(409, "Job state conflict", e.Message, ProblemTypes.StateConflict),
         InvalidCursorException e => Problem(400, "Invalid cursor", e.Message, ProblemTypes.InvalidRequest),

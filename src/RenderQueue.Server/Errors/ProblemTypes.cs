@@ -17,5 +17,10 @@ internal static class ProblemTypes
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string NotReady = Base + "not-ready";
     public const string StoreUnavailable = Base + "store-unavailable";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string Forbidden = Base + "forbidden";
+    public const string TooManyRequests = Base + "too-many-requests";
+    public const string KeyNotFound = Base + "key-not-found";
+    public const string WebhookNotFound = Base + "webhook-not-found";
     public const string ServerError = Base + "server-error";
 }

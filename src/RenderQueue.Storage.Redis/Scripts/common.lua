@@ -3,13 +3,15 @@
 -- feed and the wake-up signal all change in the same atomic script as the job.
 --
 -- ARGV[1] key prefix · ARGV[2] now (Unix ms, the store's TimeProvider) · ARGV[3] instance id (signal echo
--- filter) · ARGV[4] change-feed MAXLEN · ARGV[5..] the script's own arguments, read with arg(i).
+-- filter) · ARGV[4] change-feed MAXLEN · ARGV[5] webhook progress interval (ms) · ARGV[6..] the script's own
+-- arguments, read with arg(i).
 
 local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local INSTANCE = ARGV[3]
 local MAXLEN = ARGV[4]
-local function arg(i) return ARGV[4 + i] end
+local WEBHOOK_PROGRESS_MS = tonumber(ARGV[5])
+local function arg(i) return ARGV[5 + i] end
 
 local STATES = { 'scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled' }
 local FINISHED = { succeeded = true, failed = true, canceled = true }
@@ -130,6 +132,51 @@ local function reindex(j, prev)
   end
 end
 
+-- ── Webhook outbox ───────────────────────────────────────────────────────────────────────────────
+-- Deliveries are written by the same script as the change: P:wh:d:<id> (a hash with its own copy of the event),
+-- its attempts in P:wh:d:<id>:att, and the indexes P:wh:due (pending, by next attempt), P:wh:job:<job> (by id)
+-- and P:wh:done (finished, by end time). Subscriptions: P:wh:sub:<id> hashes listed in P:wh:subs.
+
+local WEBHOOK_TERMINAL = { ['job.succeeded'] = true, ['job.failed'] = true, ['job.canceled'] = true }
+
+local function hears(events, event_type)
+  return string.find(',' .. events .. ',', ',' .. event_type .. ',', 1, true) ~= nil
+end
+
+local function outbox(j, event_type, seq, fields)
+  if not (WEBHOOK_TERMINAL[event_type] or event_type == 'job.progress') then return end
+  local targets = {}
+  if WEBHOOK_TERMINAL[event_type] and present(j, 'webhook') then targets[#targets + 1] = { false, j.webhook } end
+  for _, id in ipairs(redis.call('ZRANGE', gk('wh:subs'), 0, -1)) do
+    local s = redis.call('HMGET', gk('wh:sub:' .. id), 'url', 'queue', 'events', 'disabled')
+    if s[1] and not s[4] and (not s[2] or s[2] == j.queue) and hears(s[3], event_type) then
+      targets[#targets + 1] = { id, s[1] }
+    end
+  end
+  if #targets == 0 then return end
+  if event_type == 'job.progress' then
+    local last = tonumber(redis.call('HGET', job_key(j.queue, j.id), 'wh_p') or '')
+    if last and NOW - last < WEBHOOK_PROGRESS_MS then return end
+    redis.call('HSET', job_key(j.queue, j.id), 'wh_p', ARGV[2])
+  end
+  local event = {}
+  for i = 1, #fields, 2 do
+    local value = fields[i + 1]
+    event[fields[i]] = type(value) == 'number' and string.format('%.17g', value) or value
+  end
+  local event_json = cjson.encode(event)
+  for _, target in ipairs(targets) do
+    local id = redis.call('INCR', gk('wh:seq'))
+    local key = gk('wh:d:' .. int(id))
+    redis.call('HSET', key, 'id', int(id), 'msg', 'msg_' .. j.id .. '_' .. int(seq), 'job', j.id, 'url', target[2],
+      'ev', event_json, 'seq', int(seq), 'created', j.updated, 'next', j.updated, 'state', 'pending')
+    if target[1] then redis.call('HSET', key, 'sub', target[1]) end
+    if event_type == 'job.succeeded' and present(j, 'result') then redis.call('HSET', key, 'res', j.result) end
+    redis.call('ZADD', gk('wh:due'), tonumber(j.updated), int(id))
+    redis.call('ZADD', gk('wh:job:' .. j.id), id, int(id))
+  end
+end
+
 local function wait_bucket(ms)
   for i, bound in ipairs(WAIT_BOUNDS) do
     if ms <= bound then return i - 1 end
@@ -201,6 +248,7 @@ local function record(j, prev, event_type, reason)
     if reason then fields[#fields + 1] = 'r'; fields[#fields + 1] = reason end
     redis.call('XADD', gk('events'), 'MAXLEN', '~', MAXLEN, '0-' .. int(seq), unpack(fields))
     last_event = seq
+    outbox(j, event_type, seq, fields)
   end
 end
 

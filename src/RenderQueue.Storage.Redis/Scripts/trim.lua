@@ -1,4 +1,5 @@
--- TrimHistoryAsync: drops change-feed events, activity minutes and workers older than the horizon.
+-- TrimHistoryAsync: drops change-feed events, activity minutes, workers and finished webhook deliveries older
+-- than the horizon.
 -- The feed is read from its oldest entry in pages, at most 50,000 entries per call, like the SQLite store.
 -- arg: before ms.
 local before = tonumber(arg(1))
@@ -34,4 +35,13 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', gk('workers'), '-inf', '(' .. ar
   redis.call('DEL', gk('worker:' .. id))
 end
 redis.call('ZREMRANGEBYSCORE', gk('workers'), '-inf', '(' .. arg(1))
+
+-- Finished webhook deliveries are history; pending ones stay whatever their age, so none is ever skipped.
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', gk('wh:done'), '-inf', '(' .. arg(1), 'LIMIT', 0, 50000)) do
+  local key = gk('wh:d:' .. id)
+  local job = redis.call('HGET', key, 'job')
+  if job then redis.call('ZREM', gk('wh:job:' .. job), id) end
+  redis.call('DEL', key, key .. ':att')
+  redis.call('ZREM', gk('wh:done'), id)
+end
 return reply('ok')

@@ -12,6 +12,7 @@ internal sealed record WorkerCommandLine(IReadOnlyDictionary<string, string?> Se
         Usage: RenderQueue.Worker --server URL [options]
 
           --server URL          the RenderQueue server, e.g. http://queue-host:8000 (required)
+          --key KEY             a worker API key (rq_…); better in RENDERQUEUE_KEY, which ps cannot show
           --comfyui URL[,URL]   ComfyUI instances to drive, e.g. http://127.0.0.1:8188 (repeatable)
           --a1111 URL[,URL]     AUTOMATIC1111 instances (started with --api), e.g. http://127.0.0.1:7860
           --types T[,T]         job types to run (default: every configured runner; 'simulated' only when listed)
@@ -26,11 +27,13 @@ internal sealed record WorkerCommandLine(IReadOnlyDictionary<string, string?> Se
 
         Environment variables RENDERQUEUE_WORKER__Key (e.g. RENDERQUEUE_WORKER__Server,
         RENDERQUEUE_WORKER__ComfyUI__Urls__0) set Worker:Key; the command line wins over them.
+        RENDERQUEUE_KEY sets the API key (Worker:ApiKey).
         """;
 
     private static readonly Dictionary<string, (string Key, bool IsList)> Switches = new(StringComparer.OrdinalIgnoreCase)
     {
         ["--server"] = ("Worker:Server", false),
+        ["--key"] = ("Worker:ApiKey", false),
         ["--comfyui"] = ("Worker:ComfyUI:Urls", true),
         ["--a1111"] = ("Worker:A1111:Urls", true),
         ["--types"] = ("Worker:Types", true),

@@ -7,6 +7,9 @@ internal static class WorkerConfiguration
 {
     public const string EnvironmentPrefix = "RENDERQUEUE_WORKER__";
 
+    /// <summary>The API key, under the name every RenderQueue tool reads it from.</summary>
+    public const string KeyVariable = "RENDERQUEUE_KEY";
+
     public static IConfigurationBuilder AddWorkerSources(this IConfigurationBuilder configuration, WorkerCommandLine commandLine, IDictionary environment)
     {
         if (commandLine.ConfigFile is { } file)
@@ -20,10 +23,12 @@ internal static class WorkerConfiguration
         return configuration;
     }
 
-    /// <summary><c>RENDERQUEUE_WORKER__ComfyUI__Urls__0</c> becomes <c>Worker:ComfyUI:Urls:0</c>.</summary>
+    /// <summary><c>RENDERQUEUE_WORKER__ComfyUI__Urls__0</c> becomes <c>Worker:ComfyUI:Urls:0</c>; <c>RENDERQUEUE_KEY</c>
+    /// becomes <c>Worker:ApiKey</c> (a <c>RENDERQUEUE_WORKER__ApiKey</c> wins over it).</summary>
     public static Dictionary<string, string?> FromEnvironment(IDictionary environment)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (environment[KeyVariable] is string key) settings["Worker:ApiKey"] = key;
         foreach (DictionaryEntry entry in environment)
         {
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > EnvironmentPrefix.Length)

@@ -10,6 +10,7 @@ namespace RenderQueue.Dashboard.Tests.Support;
 public sealed class DashboardPage : IAsyncDisposable
 {
     private readonly List<string> _problems = [];
+    private readonly List<(string Problem, Func<bool> Allowed)> _unlessAllowed = []; // judged at the end: Allow may come after the request
     private readonly List<(int Status, string Path)> _allowed = [];
 
     private DashboardPage(IBrowserContext context, IPage page)
@@ -18,14 +19,14 @@ public sealed class DashboardPage : IAsyncDisposable
         Page = page;
         page.Console += (_, message) =>
         {
-            if (message.Type is "error" or "warning" && !IsAllowedConsole(message.Text)) Record($"console {message.Type}: {message.Text}");
+            if (message.Type is "error" or "warning") Record($"console {message.Type}: {message.Text}", () => IsAllowedConsole(message.Text));
         };
         page.PageError += (_, error) => Record($"uncaught exception: {error}");
         page.RequestFailed += (_, request) => Record($"request failed: {request.Method} {request.Url}: {request.Failure}");
         page.Response += (_, response) =>
         {
-            if (response.Status >= 400 && !IsAllowed(response.Status, new Uri(response.Url).AbsolutePath))
-                Record($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
+            if (response.Status >= 400)
+                Record($"HTTP {response.Status}: {response.Request.Method} {response.Url}", () => IsAllowed(response.Status, new Uri(response.Url).AbsolutePath));
         };
     }
 
@@ -35,11 +36,11 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public IReadOnlyList<string> Problems
     {
-        get { lock (_problems) return [.. _problems]; }
+        get { lock (_problems) return [.. _problems, .. _unlessAllowed.Where(p => !p.Allowed()).Select(p => p.Problem)]; }
     }
 
     public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri server, string hash, int width, int height,
-        Func<IBrowserContext, Task>? prepare = null)
+        Func<IBrowserContext, Task>? prepare = null, bool waitUntilLive = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -53,7 +54,7 @@ public sealed class DashboardPage : IAsyncDisposable
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
         await page.GotoAsync("/" + hash);
-        await dashboard.WaitUntilLiveAsync();
+        if (waitUntilLive) await dashboard.WaitUntilLiveAsync();
         return dashboard;
     }
 
@@ -67,7 +68,7 @@ public sealed class DashboardPage : IAsyncDisposable
     /// <summary>The events WebSocket is connected.</summary>
     public Task WaitUntilLiveAsync() => Assertions.Expect(Page.Locator("#live-status")).ToHaveTextAsync("Live");
 
-    /// <summary>Declares a refusal the test provokes on purpose (the response and Chromium's console line for it).</summary>
+    /// <summary>Declares a refusal the test provokes on purpose (the response and Chromium's console line for it), before or after it happens.</summary>
     public void Allow(int status, string pathStartsWith)
     {
         lock (_problems) _allowed.Add((status, pathStartsWith));
@@ -87,6 +88,11 @@ public sealed class DashboardPage : IAsyncDisposable
     private void Record(string problem)
     {
         lock (_problems) _problems.Add(problem);
+    }
+
+    private void Record(string problem, Func<bool> allowed)
+    {
+        lock (_problems) _unlessAllowed.Add((problem, allowed));
     }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();

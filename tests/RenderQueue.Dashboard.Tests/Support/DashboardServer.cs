@@ -47,6 +47,10 @@ public class DashboardServer : WebApplicationFactory<global::Program>, IAsyncLif
         await SeedAsync();
     }
 
+    /// <summary>From now on <see cref="Api"/> sends <paramref name="key"/> (for servers that have keys).</summary>
+    protected void SendKey(string key) =>
+        _http!.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+
     /// <summary>Workers and jobs the test class needs before its first test.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 

@@ -21,11 +21,13 @@ public abstract class DashboardTest<TServer>(Chromium chromium, TServer server) 
 
     /// <summary>
     /// Opens the dashboard at <paramref name="hash"/> in a fresh browser context and waits until it is live;
-    /// <paramref name="prepare"/> sets the context up first (e.g. routes).
+    /// <paramref name="prepare"/> sets the context up first (e.g. routes). Without <paramref name="waitUntilLive"/>
+    /// it returns once the page is loaded (a server with keys shows its login first).
     /// </summary>
-    protected async Task<DashboardPage> OpenAsync(string hash = "#/", int width = 1280, int height = 900, Func<IBrowserContext, Task>? prepare = null)
+    protected async Task<DashboardPage> OpenAsync(string hash = "#/", int width = 1280, int height = 900, Func<IBrowserContext, Task>? prepare = null,
+        bool waitUntilLive = true)
     {
-        var page = await DashboardPage.OpenAsync(chromium.Browser, server.Address, hash, width, height, prepare);
+        var page = await DashboardPage.OpenAsync(chromium.Browser, server.Address, hash, width, height, prepare, waitUntilLive);
         _pages.Add(page);
         return page;
     }

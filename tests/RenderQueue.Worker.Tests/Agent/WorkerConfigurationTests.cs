@@ -44,6 +44,13 @@ public sealed class WorkerConfigurationTests
     }
 
     [Fact]
+    public void The_api_key_comes_from_RENDERQUEUE_KEY_or_key()
+    {
+        Assert.Equal("rq_env", WorkerConfiguration.FromEnvironment(new Hashtable { ["RENDERQUEUE_KEY"] = "rq_env" })["Worker:ApiKey"]);
+        Assert.Equal("rq_line", WorkerCommandLine.Parse(["--key", "rq_line"]).Settings["Worker:ApiKey"]);
+    }
+
+    [Fact]
     public async Task Types_default_to_the_configured_backends()
     {
         await using var services = Build("--server", "http://q:8000", "--comfyui", "http://a:8188", "--a1111", "http://b:7860");

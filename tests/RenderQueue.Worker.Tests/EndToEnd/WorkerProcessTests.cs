@@ -74,6 +74,26 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         Assert.Contains("releasing it to the queue", worker.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_worker_sends_the_key_from_RENDERQUEUE_KEY_and_one_without_a_key_gets_nothing()
+    {
+        using var server = new ServerApp();
+        var client = server.NewClient(await server.CreateKeyAsync(Core.Keys.ApiKeyRole.Submit));
+        var workerKey = await server.CreateKeyAsync(Core.Keys.ApiKeyRole.Worker);
+        string[] Args(string id) => ["--server", server.Address.ToString(), "--types", "simulated", "--id", id, "--Worker:Gpus:Enabled=false"];
+        await using var keyless = WorkerProcess.Start(Args("keyless"), new Dictionary<string, string>());
+        await using var keyed = WorkerProcess.Start(Args("keyed"), new Dictionary<string, string> { ["RENDERQUEUE_KEY"] = workerKey });
+
+        var submitted = await client.SubmitAsync(Jobs.Request("simulated", """{"duration": 0.2, "steps": 2}"""));
+        var job = await client.WaitForFinishedAsync(submitted.Id, TimeSpan.FromSeconds(30));
+
+        Jobs.AssertState(JobState.Succeeded, job);
+        Assert.Equal(["keyed"], job.Attempts.Select(a => a.WorkerId));
+        Assert.DoesNotContain(await client.ListWorkersAsync(), w => w.Id == "keyless");
+        Assert.Contains("401", keyless.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(workerKey, keyed.Log, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition, WorkerProcess worker)
     {
         var until = DateTime.UtcNow.AddSeconds(30);

@@ -1,7 +1,11 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using RenderQueue.Client;
+using RenderQueue.Core.Keys;
+using RenderQueue.Core.Storage;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Worker.Tests.Support;
@@ -31,8 +35,21 @@ public sealed class ServerApp : WebApplicationFactory<global::Program>
 
     public Uri Address => new($"http://127.0.0.1:{_port}/");
 
-    /// <summary>A typed client over real HTTP.</summary>
-    public RenderQueueClient NewClient() => new(new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) });
+    /// <summary>A typed client over real HTTP; without a key, it relies on the server having none (it is local).</summary>
+    public RenderQueueClient NewClient(string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return new RenderQueueClient(http);
+    }
+
+    /// <summary>Stores a new API key, as <c>keys create</c> would; returns its text.</summary>
+    public async Task<string> CreateKeyAsync(ApiKeyRole role)
+    {
+        var (key, record) = TestApiKeys.New(role.ToWire(), role);
+        await Services.GetRequiredService<IJobStore>().CreateApiKeyAsync(record, CancellationToken.None);
+        return key;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

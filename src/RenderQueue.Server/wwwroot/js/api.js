@@ -84,6 +84,7 @@ export const api = {
   retryJob: (id) => request('POST', `/jobs/${enc(id)}/retry`, { body: {} }),
   flagJob: (id, reason) => request('POST', `/jobs/${enc(id)}/flag`, { body: { reason } }),
   setPriority: (id, priority) => request('PATCH', `/jobs/${enc(id)}`, { body: { priority } }),
+  jobWebhooks: (id, signal) => request('GET', `/jobs/${enc(id)}/webhooks`, { signal }),
   artifactUrl: (id, name) => `${BASE}/jobs/${enc(id)}/artifacts/${enc(name)}`,
   queues: (signal) => request('GET', '/queues', { signal }),
   pauseQueue: (name) => request('POST', `/queues/${enc(name)}/pause`, { body: {} }),

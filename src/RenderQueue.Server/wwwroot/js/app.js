@@ -3,6 +3,7 @@
 import { setText } from './dom.js';
 import { events } from './events.js';
 import { parseHash } from './router.js';
+import { ensureSession, logoutButton, sessionStarted } from './session.js';
 import { refreshRelativeTimes } from './ui.js';
 import * as overview from './pages/overview.js';
 import * as jobs from './pages/jobs.js';
@@ -50,6 +51,12 @@ events.onStatus((state) => {
   setText(status, statusText[state] ?? state);
   status.title = state === 'live' ? 'Live updates from the events WebSocket' : 'Live updates paused; the page refreshes every few seconds';
 });
+
+// With keys on the server, nothing starts before a login (the events socket would only be refused).
+const session = await ensureSession(main);
+const logout = logoutButton(session);
+if (logout) document.querySelector('.app-header').append(logout);
+sessionStarted();
 
 window.addEventListener('hashchange', route);
 setInterval(() => refreshRelativeTimes(main), 5_000);

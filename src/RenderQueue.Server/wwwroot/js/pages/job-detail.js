@@ -11,6 +11,7 @@ import { jobsHash } from '../router.js';
 import { chip, emptyState, errorBox, pageHeading, progressBar, relativeTime, setProgress, stateBadge } from '../ui.js';
 import { actionBar } from './job-actions.js';
 import { artifactList } from './job-artifacts.js';
+import { webhookDeliveries } from './job-webhooks.js';
 
 function panel(title, ...content) {
   return h('section', { class: 'panel', 'aria-label': title }, h('h2', { class: 'panel-title' }, title), ...content);
@@ -94,12 +95,13 @@ export function mount(root, route) {
   const errorPanelSlot = h('div');
   const artifactsSlot = h('div');
   const attemptsSlot = h('div');
+  const webhooksSlot = h('div');
   const resultSlot = h('div');
   const staticSlot = h('div');
   const metadataSlot = h('div');
   const body = h('div', { class: 'job-layout', hidden: true },
     h('div', { class: 'stack' }, panel('Details', factsSlot), progressSlot, errorPanelSlot, metadataSlot),
-    h('div', { class: 'stack' }, panel('Outputs', artifactsSlot), panel('Attempts', attemptsSlot), staticSlot, resultSlot));
+    h('div', { class: 'stack' }, panel('Outputs', artifactsSlot), panel('Attempts', attemptsSlot), webhooksSlot, staticSlot, resultSlot));
 
   root.append(
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/jobs' }, 'Jobs'), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', { 'aria-current': 'page' }, id)),
@@ -107,6 +109,11 @@ export function mount(root, route) {
     h('div', { class: 'actions-row' }, actions.element),
     errorSlot,
     body);
+
+  function showWebhooks(deliveries) {
+    const table = webhookDeliveries(deliveries);
+    replaceChildren(webhooksSlot, table ? panel('Webhook deliveries', table) : null);
+  }
 
   function show(next) {
     const first = job === null;
@@ -141,9 +148,11 @@ export function mount(root, route) {
 
   const reload = coalesce(async () => {
     try {
-      const fresh = await api.getJob(id);
+      // Deliveries are secondary: a refusal or failure there never hides the job.
+      const [fresh, deliveries] = await Promise.all([api.getJob(id), api.jobWebhooks(id).then((r) => r.items, () => null)]);
       if (!alive) return;
       show(fresh);
+      showWebhooks(deliveries);
       errorSlot.replaceChildren();
     } catch (error) {
       if (!alive) return;
