@@ -28,15 +28,21 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, e.g. to read <c>/proc/&lt;id&gt;/fd</c>.</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "RenderQueue.Server.dll");
 
-    /// <summary>Starts the server; <paramref name="environment"/> adds <c>RENDERQUEUE__…</c> variables.</summary>
-    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the server; <paramref name="environment"/> adds <c>RENDERQUEUE__…</c> variables. It listens on
+    /// <paramref name="address"/> when given (a restart where clients and workers expect it), else on a free port.
+    /// </summary>
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, Uri? address = null)
     {
         if (!File.Exists(ServerDll)) throw new InvalidOperationException($"The built server is missing at {ServerDll}; build the solution first.");
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        address ??= new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -93,11 +99,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the graceful stop a service manager sends.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => Signals.Send(_process.Id, "TERM");
 
     /// <summary>Waits for the process to end by itself (e.g. refusing to start).</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
