@@ -16,7 +16,7 @@ public sealed class SimulatedRunner(IOptions<SimulatedRunnerOptions> options, Ti
 {
     public const string JobType = "simulated";
 
-    private readonly ExecutionLedger? _ledger = options.Value.LedgerPath is { Length: > 0 } path ? new ExecutionLedger(path, time) : null;
+    private readonly ExecutionLedger? _ledger = options.Value.LedgerFolder is { Length: > 0 } folder ? new ExecutionLedger(folder, time) : null;
 
     public string Type => JobType;
 

@@ -3,18 +3,21 @@ using System.Globalization;
 namespace RenderQueue.Faults.Tests.Checking;
 
 /// <summary>
-/// Reads the ledger that the simulated runner of every worker process appends to (see
-/// <c>RenderQueue.Agent.Simulated.ExecutionLedger</c>): a <c>start</c> line and, unless the process died, an
-/// <c>end</c> line per execution, paired by job, attempt and process id.
+/// Reads the ledger folder that the simulated runner of every worker process appends to, one <c>PID.tsv</c> file
+/// per process (see <c>RenderQueue.Agent.Simulated.ExecutionLedger</c>): a <c>start</c> line and, unless the
+/// process died, an <c>end</c> line per execution, paired by job, attempt and process id.
 /// </summary>
 public static class LedgerFile
 {
-    public static IReadOnlyList<Execution> Read(string path)
+    public static IReadOnlyList<Execution> Read(string folder)
     {
-        if (!File.Exists(path)) return [];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
+        if (!Directory.Exists(folder)) return [];
+        return Directory.GetFiles(folder, "*.tsv").SelectMany(path =>
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return Parse(reader.ReadToEnd());
+        }).OrderBy(e => e.StartedAt).ToList();
     }
 
     /// <summary>
