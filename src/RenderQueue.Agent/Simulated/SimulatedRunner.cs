@@ -54,6 +54,13 @@ public sealed class SimulatedRunner(IOptions<SimulatedRunnerOptions> options, Ti
             run.Progress.Report(new JobProgress(i, payload.Steps, $"step {i}/{payload.Steps}"));
         }
 
+        if (payload.Crash)
+        {
+            // A poison job: the whole worker dies as a native crash would, with no report and no drain.
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill();
+        }
+
         if (payload.Fail is { } errorClass && (payload.FailAttempts is not { } upTo || run.Attempt <= upTo))
             throw Failure(errorClass, run.Attempt);
 
