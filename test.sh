@@ -41,7 +41,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 need redis-server redis-server   # the Redis store's and the cluster tests start real redis-server processes
 need nginx nginx                 # the cluster tests run deploy/nginx/renderqueue.conf in a real nginx
-# Suites that need more add a line here, e.g. need chromium chromium
+need chromium chromium           # the dashboard's tests drive Debian's Chromium (/usr/bin/chromium) with Playwright
+# Suites that need more add a line here.
 
 echo "test.sh: building RenderQueue.slnx ($configuration)"
 dotnet build RenderQueue.slnx -c "$configuration" -warnaserror -nologo -v quiet

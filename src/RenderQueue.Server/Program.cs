@@ -1,6 +1,7 @@
 using RenderQueue.Server;
 using RenderQueue.Server.Api;
 using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Dashboard;
 using RenderQueue.Server.Demo;
 using RenderQueue.Server.Errors;
 
@@ -25,6 +26,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
 app.UseWebSockets();
 app.UseRouting();
 app.UseRequestBodyLimits();

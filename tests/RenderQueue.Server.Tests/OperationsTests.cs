@@ -59,8 +59,9 @@ public sealed class OperationsTests : IDisposable
         Assert.Equal(abandoned.Id, (await _http.LeaseAsync("gpu-1")).Single().Id);
         _app.Clock.Advance(TimeSpan.FromSeconds(31)); // past the 30 s lease; the reaper runs every second
         await Http.EventuallyAsync(() => _http.GetJobAsync(abandoned.Id), j => j.State != Core.Jobs.JobState.Running, "the reaper to requeue the job");
-
-        var text = await (await _http.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        // The reaper counts once its store call has returned, a moment after the requeued job is visible.
+        var text = await Http.EventuallyAsync(() => _http.GetStringAsync("/metrics"),
+            t => t.Contains("renderqueue_leases_reaped_total 1\n", StringComparison.Ordinal), "the reaper to count the expired lease");
 
         Assert.Contains("renderqueue_jobs_failed_total{queue=\"q\"} 1\n", text); // the retry is not a failure of the job
         Assert.Contains("# TYPE renderqueue_leases_reaped_total counter\n", text);

@@ -46,13 +46,19 @@ public sealed class ProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Server_starts_from_any_working_directory_and_logs_where_its_data_lives()
+    public async Task Server_starts_from_any_working_directory_serves_the_dashboard_and_logs_where_its_data_lives()
     {
         await using var server = ServerProcess.Start(_folder.Path); // data relative to the working directory
         await server.WaitUntilReadyAsync();
         Assert.Contains("RenderQueue listening on " + server.Address.ToString().TrimEnd('/'), server.Log);
         Assert.Contains($"Store: sqlite at {Path.Combine(_folder.Path, "data", "renderqueue.db")}", server.Log);
         Assert.True(File.Exists(Path.Combine(_folder.Path, "data", "renderqueue.db")));
+
+        // The dashboard comes from wwwroot beside the binary, in Production, whatever the working directory.
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var dashboard = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("js/app.js", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -30,9 +30,17 @@ internal static class ArtifactsApi
         return TypedResults.Ok(new ItemsResponse<ArtifactInfo>(job.Artifacts));
     }
 
+    /// <summary>
+    /// Outputs come from workers and are served from the dashboard's origin: a sandboxing policy keeps an HTML or SVG
+    /// file opened in a tab from running script there, and nosniff keeps a browser from guessing a type to run.
+    /// </summary>
+    internal const string ArtifactContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'";
+
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> Download(
-        string id, string name, IJobStore store, ArtifactStorage files, CancellationToken ct)
+        string id, string name, IJobStore store, ArtifactStorage files, HttpResponse response, CancellationToken ct)
     {
+        response.Headers.ContentSecurityPolicy = ArtifactContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
         name = RequireName(name);
         var job = await store.GetAsync(JobIds.Require(id), ct) ?? throw new JobNotFoundException(id);
         var artifact = job.Artifacts.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));

@@ -1,0 +1,62 @@
+using Microsoft.Playwright;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Workers;
+using RenderQueue.Dashboard.Tests.Support;
+
+namespace RenderQueue.Dashboard.Tests.Actions;
+
+public sealed class TwoWorkerServer : DashboardServer
+{
+    protected override async Task SeedAsync()
+    {
+        await StartWorkerAsync(Fleet.GpuBox1);
+        await StartWorkerAsync(Fleet.GpuBox2);
+    }
+}
+
+/// <summary>Pausing and resuming a queue, and draining a worker, from the dashboard.</summary>
+[Collection(ActionsCollection.Name)]
+public sealed class QueueAndWorkerActionTests(Chromium chromium, TwoWorkerServer server) : DashboardTest<TwoWorkerServer>(chromium, server)
+{
+    [Fact]
+    public async Task Pause_and_resume_a_queue_from_the_UI()
+    {
+        var first = await Api.SubmitAsync(Jobs.Simulated("upscale", 0.2, steps: 2));
+        await Api.WaitForStateAsync(first.Id, JobState.Succeeded);
+        var ui = await OpenAsync("#/queues");
+        var row = ui.Page.Locator("tr[data-queue='upscale']");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Pause queue upscale" }).ClickAsync();
+
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Paused");
+        Assert.True((await Api.ListQueuesAsync()).Single(q => q.Name == "upscale").Paused);
+        var held = await Api.SubmitAsync(Jobs.Simulated("upscale", 0.2, steps: 2));
+        await Assertions.Expect(row.Locator("td[data-label='Queued']")).ToHaveTextAsync("1");
+        Assert.Equal(JobState.Queued, (await Api.GetJobAsync(held.Id)).State);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Resume queue upscale" }).ClickAsync();
+
+        await Assertions.Expect(row.Locator(".badge")).ToHaveTextAsync("Active");
+        Assert.False((await Api.ListQueuesAsync()).Single(q => q.Name == "upscale").Paused);
+        await Api.WaitForStateAsync(held.Id, JobState.Succeeded);
+        await Assertions.Expect(row.Locator("td[data-label='Succeeded']")).ToHaveTextAsync("2");
+    }
+
+    [Fact]
+    public async Task Drain_a_worker_from_the_UI()
+    {
+        var ui = await OpenAsync("#/workers");
+        var card = ui.Page.GetByRole(AriaRole.Article, new() { Name = "Worker gpu-box-2" });
+        await Assertions.Expect(card.Locator(".gpu-name")).ToContainTextAsync("NVIDIA GeForce RTX 3090");
+        await Assertions.Expect(card.GetByRole(AriaRole.Meter)).ToHaveAttributeAsync("aria-valuenow", "10626");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Drain gpu-box-2" }).ClickAsync();
+        var dialog = ui.Page.Locator("dialog[open]");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Drain worker" }).ClickAsync();
+
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Drain gpu-box-2" })).ToHaveTextAsync("Drain requested");
+        Assert.True((await Api.ListWorkersAsync()).Single(w => w.Id == "gpu-box-2").DrainRequested);
+        await Assertions.Expect(card.Locator(".badge")).ToHaveTextAsync("Draining");
+        await Api.WaitForWorkerAsync("gpu-box-2", w => w.Status == WorkerStatus.Draining);
+    }
+}
