@@ -21,14 +21,14 @@ public sealed class F04ServerKillTests(ITestOutputHelper output)
 
         for (var k = 0; k < serverKills; k++)
         {
-            await UntilMoreSucceededAsync(bed, 40);
+            await UntilMoreSucceededAsync(bed, 25);
             foreach (var open in bed.Ledger().Where(e => e.Died)) runningAtKill.Add(open.JobId);
             await bed.KillServerAsync();
             var launched = DateTimeOffset.UtcNow;
             await bed.RestartServerAsync();
             restarts.Add((launched, DateTimeOffset.UtcNow - launched));
         }
-        await UntilMoreSucceededAsync(bed, 40);
+        await UntilMoreSucceededAsync(bed, 25);
         await load.StopAsync(TimeSpan.FromSeconds(30));
         await bed.UntilIdleAsync(TimeSpan.FromMinutes(Scale.Pick(2, 10)));
 

@@ -18,11 +18,11 @@ public sealed class F06RedisRestartTests(ITestOutputHelper output)
         var backAt = new List<DateTimeOffset>();
         for (var k = 0; k < restarts; k++)
         {
-            await UntilMoreSucceededAsync(bed, 40);
+            await UntilMoreSucceededAsync(bed, 25);
             bed.Redis!.Restart(); // kill -9, then the same port and folder: it reloads its append-only file
             backAt.Add(DateTimeOffset.UtcNow);
         }
-        await UntilMoreSucceededAsync(bed, 40);
+        await UntilMoreSucceededAsync(bed, 25);
         await load.StopAsync(TimeSpan.FromSeconds(30));
         await bed.UntilIdleAsync(TimeSpan.FromMinutes(Scale.Pick(2, 10)));
 

@@ -24,7 +24,7 @@ public sealed class F07ClockJumpTests(ITestOutputHelper output)
         await using var bed = await FaultBed.StartAsync(store, settings: new Dictionary<string, string> { ["RENDERQUEUE__Diagnostics__ClockOffsetFile"] = offsetFile });
         for (var i = 0; i < Fleet; i++) bed.StartWorker($"f7-w{i}");
         var ids = new List<string>();
-        for (var i = 0; i < Scale.Pick(40, 400); i++) ids.Add((await bed.Client.SubmitAsync(Jobs.Simulated(0.6, steps: 3))).Id);
+        for (var i = 0; i < Scale.Pick(24, 400); i++) ids.Add((await bed.Client.SubmitAsync(Jobs.Simulated(0.6, steps: 3))).Id);
         await Poll.UntilAsync(() => bed.Ledger().Count(e => e.Died) == Fleet, "every worker to be running a job", Waits.Generous, bed.Logs);
 
         var running = bed.Ledger().Count(e => e.Died);

@@ -14,7 +14,7 @@ public sealed class F09PoisonJobTests(ITestOutputHelper output)
     [InlineData(StoreKind.Redis)]
     public async Task F9_a_poison_job_fails_as_lost_after_max_attempts_while_other_jobs_keep_flowing(StoreKind store)
     {
-        var ordinary = Scale.Pick(60, 600);
+        var ordinary = Scale.Pick(30, 600);
         await using var bed = await FaultBed.StartAsync(store);
         using var supervising = new CancellationTokenSource();
         var restarts = 0;

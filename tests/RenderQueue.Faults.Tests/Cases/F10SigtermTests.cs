@@ -19,7 +19,7 @@ public sealed class F10SigtermTests(ITestOutputHelper output)
         var draining = bed.StartWorker("f10-draining", null, 4, $"--Worker:DrainGrace={Grace:c}");
         await bed.WaitForWorkersAsync("f10-draining");
         var shortJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(1.2, steps: 4))));
-        var longJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(4, steps: 8))));
+        var longJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(3, steps: 6))));
         var all = shortJobs.Concat(longJobs).Select(j => j.Id).ToList();
         await Poll.UntilAsync(() => bed.Ledger().Count(e => e.ProcessId == draining.Id && e.Died) == 4, "four jobs in flight", Waits.Generous, bed.Logs);
 
@@ -27,7 +27,7 @@ public sealed class F10SigtermTests(ITestOutputHelper output)
         var exitCode = await draining.TerminateAsync(TimeSpan.FromSeconds(30));
         var exited = clock.Elapsed;
         var afterExit = await Task.WhenAll(all.Select(id => bed.Client.GetJobAsync(id)));
-        var rescuer = bed.StartWorker("f10-rescuer");
+        var rescuer = bed.StartWorker("f10-rescuer", null, 2);
         foreach (var id in all) await bed.FinishedAsync(id);
         var jobs = await bed.JobsAsync();
         var report = LedgerChecker.Check(all, bed.Ledger(), jobs);
