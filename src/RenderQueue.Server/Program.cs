@@ -15,7 +15,7 @@ args = DemoMode.Take(args, out var demo);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables(prefix: "RENDERQUEUE__").AddCommandLine(args); // the command line still wins
 
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(OffsetClock.From(builder.Configuration)); // the system clock unless a fault test offsets it
 builder.Services.AddRenderQueueOptions();
 builder.Services.AddRenderQueueStore(builder.Configuration);
 builder.Services.AddRenderQueueHttp();

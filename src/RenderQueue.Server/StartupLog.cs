@@ -19,6 +19,7 @@ internal static partial class StartupLog
         Store(logger, store.Kind, store.Location);
         Artifacts(logger, app.Services.GetRequiredService<ArtifactStorage>().Root);
         Leases(logger, leases.Duration.TotalSeconds, leases.MaxWait.TotalSeconds);
+        if (app.Services.GetRequiredService<TimeProvider>() is OffsetClock) ClockOffset(logger, OffsetClock.Key, app.Configuration[OffsetClock.Key]!);
     });
 
     [LoggerMessage(1, LogLevel.Information, "RenderQueue listening on {Addresses}")]
@@ -29,6 +30,9 @@ internal static partial class StartupLog
 
     [LoggerMessage(3, LogLevel.Information, "Artifacts: {Folder}")]
     private static partial void Artifacts(ILogger logger, string folder);
+
+    [LoggerMessage(5, LogLevel.Warning, "{Key} is set: the clock is offset by the contents of {Path}. This is for fault-injection tests only")]
+    private static partial void ClockOffset(ILogger logger, string key, string path);
 
     [LoggerMessage(4, LogLevel.Information, "Leases last {LeaseSeconds} s; lease requests wait up to {MaxWaitSeconds} s")]
     private static partial void Leases(ILogger logger, double leaseSeconds, double maxWaitSeconds);

@@ -5,7 +5,7 @@ namespace RenderQueue.Agent.Simulated;
 
 /// <summary>
 /// The <c>simulated</c> payload: <c>{"duration": 2.5, "steps": 10, "width": 64, "height": 64,
-/// "fail": "oom", "fail_attempts": 1}</c>; every field is optional.
+/// "fail": "oom", "fail_attempts": 1, "crash": false}</c>; every field is optional.
 /// </summary>
 /// <param name="Duration">Total time spent "rendering". Default 1 s.</param>
 /// <param name="Steps">Progress steps over that time. Default 10.</param>
@@ -14,9 +14,11 @@ namespace RenderQueue.Agent.Simulated;
 /// <param name="Fail">Instead of succeeding, fail with this error class after the steps: <c>oom</c>, <c>error</c>
 /// (both retryable), <c>invalid_input</c> (not retryable), or any other class name (retryable).</param>
 /// <param name="FailAttempts">Fail only attempts up to this number, then succeed. Default: every attempt.</param>
-internal sealed record SimulatedPayload(TimeSpan Duration, int Steps, int Width, int Height, string? Fail, int? FailAttempts)
+/// <param name="Crash">After the steps, kill the worker process running it (SIGKILL, no report): a poison job for
+/// fault-injection tests. Default false.</param>
+internal sealed record SimulatedPayload(TimeSpan Duration, int Steps, int Width, int Height, string? Fail, int? FailAttempts, bool Crash = false)
 {
-    private static readonly HashSet<string> Known = ["duration", "steps", "width", "height", "fail", "fail_attempts"];
+    private static readonly HashSet<string> Known = ["duration", "steps", "width", "height", "fail", "fail_attempts", "crash"];
 
     public static SimulatedPayload Parse(JsonElement payload, SimulatedRunnerOptions options)
     {
@@ -42,7 +44,13 @@ internal sealed record SimulatedPayload(TimeSpan Duration, int Steps, int Width,
         int? failAttempts = payload.TryGetProperty("fail_attempts", out var fa) && fa.ValueKind != JsonValueKind.Null
             ? (int)Number(payload, "fail_attempts", 0, 0, 1_000, integer: true)
             : null;
-        return new SimulatedPayload(TimeSpan.FromSeconds(seconds), steps, width, height, fail, failAttempts);
+        var crash = false;
+        if (payload.TryGetProperty("crash", out var crashElement) && crashElement.ValueKind != JsonValueKind.Null)
+        {
+            if (crashElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw JobFailedException.InvalidInput("'crash' must be true or false.");
+            crash = crashElement.GetBoolean();
+        }
+        return new SimulatedPayload(TimeSpan.FromSeconds(seconds), steps, width, height, fail, failAttempts, crash);
     }
 
     private static double Number(JsonElement payload, string name, double fallback, double min, double max, bool integer = false)

@@ -16,7 +16,7 @@ public sealed class SimulatedRunner(IOptions<SimulatedRunnerOptions> options, Ti
 {
     public const string JobType = "simulated";
 
-    private readonly ExecutionLedger? _ledger = options.Value.LedgerPath is { Length: > 0 } path ? new ExecutionLedger(path, time) : null;
+    private readonly ExecutionLedger? _ledger = options.Value.LedgerFolder is { Length: > 0 } folder ? new ExecutionLedger(folder, time) : null;
 
     public string Type => JobType;
 
@@ -52,6 +52,13 @@ public sealed class SimulatedRunner(IOptions<SimulatedRunnerOptions> options, Ti
             if (step > TimeSpan.Zero) await Task.Delay(step, time, cancellationToken);
             else cancellationToken.ThrowIfCancellationRequested();
             run.Progress.Report(new JobProgress(i, payload.Steps, $"step {i}/{payload.Steps}"));
+        }
+
+        if (payload.Crash)
+        {
+            // A poison job: the whole worker dies as a native crash would, with no report and no drain.
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill();
         }
 
         if (payload.Fail is { } errorClass && (payload.FailAttempts is not { } upTo || run.Attempt <= upTo))

@@ -4,11 +4,11 @@ namespace RenderQueue.Agent.Simulated;
 public sealed class SimulatedRunnerOptions
 {
     /// <summary>
-    /// When set, one line is appended to this file when each execution starts and ends (see
+    /// When set, one line is appended when each execution starts and ends, to <c>PID.tsv</c> in this folder (see
     /// <see cref="ExecutionLedger"/>), so fault-injection tests can count executions across worker processes.
     /// Default: none.
     /// </summary>
-    public string? LedgerPath { get; set; }
+    public string? LedgerFolder { get; set; }
 
     /// <summary>The longest <c>duration</c> a payload may ask for. Default 24 h.</summary>
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(24);

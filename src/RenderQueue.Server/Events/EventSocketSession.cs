@@ -23,14 +23,17 @@ internal sealed partial class EventSocketSession(EventHub hub, IJobStore store, 
         var lastSent = after ?? hub.Cursor; // what the client has seen, for the resume hint if it must be dropped
         using var subscription = hub.Subscribe(filter);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping, subscription.Dropped);
+        // A send is never cancelled by the client's own close: cancelling a WebSocket send aborts the connection, so a
+        // client closing politely mid-replay would get a reset instead of our close frame. The session ends between sends.
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(stopping, subscription.Dropped);
         var receiving = ReceiveUntilCloseAsync(socket, session);
         try
         {
-            if (after is { } from) lastSent = await ReplayAsync(socket, filter, from, session.Token);
+            if (after is { } from) lastSent = await ReplayAsync(socket, filter, from, session.Token, sending.Token);
             await foreach (var e in subscription.Events.ReadAllAsync(session.Token))
             {
                 if (e.Sequence <= lastSent) continue; // already sent by the replay
-                await SendAsync(socket, e, session.Token);
+                await SendAsync(socket, e, sending.Token);
                 lastSent = e.Sequence;
             }
         }
@@ -50,7 +53,7 @@ internal sealed partial class EventSocketSession(EventHub hub, IJobStore store, 
         await CloseAsync(socket, status, reason, receiving);
     }
 
-    private async Task<long> ReplayAsync(WebSocket socket, EventFilter filter, long after, CancellationToken ct)
+    private async Task<long> ReplayAsync(WebSocket socket, EventFilter filter, long after, CancellationToken ct, CancellationToken sending)
     {
         var cursor = after;
         while (true)
@@ -58,7 +61,8 @@ internal sealed partial class EventSocketSession(EventHub hub, IJobStore store, 
             var batch = await store.ReadEventsAsync(cursor, ReplayBatch, ct);
             foreach (var e in batch)
             {
-                if (filter.Matches(e)) await SendAsync(socket, e, ct);
+                ct.ThrowIfCancellationRequested();
+                if (filter.Matches(e)) await SendAsync(socket, e, sending);
             }
             if (batch.Count > 0) cursor = batch[^1].Sequence;
             if (batch.Count < ReplayBatch) return cursor;

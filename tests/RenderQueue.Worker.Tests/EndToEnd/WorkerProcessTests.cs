@@ -14,7 +14,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
     public async Task Kill_9_mid_job_the_job_is_leased_again_after_the_lease_expires_and_completes_exactly_once()
     {
         using var folder = new TempDirectory("renderqueue-e2e-kill");
-        var ledger = folder.File("ledger.tsv");
+        var ledger = folder.File("ledger");
         var noGpus = Directory.CreateDirectory(folder.File("empty-bin")).FullName;
         var fakeBin = new TempDirectory("renderqueue-e2e-bin");
         using var _ = fakeBin;
@@ -22,10 +22,10 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         using var server = new ServerApp(leaseDuration: TimeSpan.FromSeconds(2));
         var client = server.NewClient();
 
-        string[] Args(string id) => ["--server", server.Address.ToString(), "--types", "simulated", "--id", id, $"--Worker:Simulated:LedgerPath={ledger}", "--Worker:ProgressInterval=00:00:00.100"];
+        string[] Args(string id) => ["--server", server.Address.ToString(), "--types", "simulated", "--id", id, $"--Worker:Simulated:LedgerFolder={ledger}", "--Worker:ProgressInterval=00:00:00.100"];
         await using var first = WorkerProcess.Start(Args("first"), new Dictionary<string, string> { ["PATH"] = noGpus });
         var submitted = await client.SubmitAsync(Jobs.Request("simulated", """{"duration": 3, "steps": 6}""", maxAttempts: 3));
-        await WaitUntilAsync(() => File.Exists(ledger) && File.ReadAllText(ledger).Contains("start\t" + submitted.Id, StringComparison.Ordinal), first);
+        await WaitUntilAsync(() => Ledger(ledger).Contains("start\t" + submitted.Id, StringComparison.Ordinal), first);
         var firstWorker = (await client.ListWorkersAsync()).Single(w => w.Id == "first");
 
         await first.KillAsync();
@@ -39,7 +39,8 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         var releasedAfter = job.Attempts[1].StartedAt - job.Attempts[0].StartedAt;
         output.WriteLine($"attempt 1 start → attempt 2 start: {releasedAfter.TotalMilliseconds:0} ms (lease {server.LeaseDuration.TotalSeconds:0} s); kill → succeeded: {killedAt.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(releasedAfter >= server.LeaseDuration, "leased again only after the lease expired");
-        var lines = File.ReadAllLines(ledger).Select(l => l.Split('\t')).Where(l => l[1] == submitted.Id).ToList();
+        var lines = Ledger(ledger).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .Where(l => l[1] == submitted.Id).OrderBy(l => l[4], StringComparer.Ordinal).ToList(); // by time (all UTC)
         Assert.Equal(["start 1", "start 2", "end 2 succeeded"], lines.Select(l => l[0] == "end" ? $"end {l[2]} {l[5]}" : $"start {l[2]}"));
         Assert.NotEqual(lines[0][3], lines[1][3]); // two processes
         var events = await client.EventsAsync(job.Id);
@@ -93,6 +94,10 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         Assert.Contains("401", keyless.Log, StringComparison.Ordinal);
         Assert.DoesNotContain(workerKey, keyed.Log, StringComparison.Ordinal);
     }
+
+    /// <summary>Every worker process's ledger file, one after another.</summary>
+    private static string Ledger(string folder) =>
+        Directory.Exists(folder) ? string.Concat(Directory.GetFiles(folder, "*.tsv").Select(File.ReadAllText)) : "";
 
     private static async Task WaitUntilAsync(Func<bool> condition, WorkerProcess worker)
     {

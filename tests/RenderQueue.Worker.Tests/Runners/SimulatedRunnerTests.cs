@@ -15,7 +15,7 @@ public sealed class SimulatedRunnerTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private SimulatedRunner Runner(string? ledger = null) => new(Options.Create(new SimulatedRunnerOptions { LedgerPath = ledger }), _clock);
+    private SimulatedRunner Runner(string? ledger = null) => new(Options.Create(new SimulatedRunnerOptions { LedgerFolder = ledger }), _clock);
 
     [Fact]
     public async Task Steps_advance_with_the_clock_and_a_valid_png_is_written()
@@ -66,7 +66,7 @@ public sealed class SimulatedRunnerTests : IDisposable
     [Fact]
     public async Task The_ledger_gets_a_start_and_an_end_line_per_execution()
     {
-        var ledger = _folder.File("ledger.tsv");
+        var ledger = _folder.File("ledger");
         await Runner(ledger).RunAsync(new RecordingRun("""{"duration": 0}""", jobId: "job-a", attempt: 1).Run, CancellationToken.None);
         await Assert.ThrowsAsync<JobFailedException>(() => Runner(ledger).RunAsync(new RecordingRun("""{"duration": 0, "fail": "error"}""", jobId: "job-b", attempt: 2).Run, CancellationToken.None));
         using var cancel = new CancellationTokenSource();
@@ -76,11 +76,23 @@ public sealed class SimulatedRunnerTests : IDisposable
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => canceled);
 
-        var lines = File.ReadAllLines(ledger).Select(l => l.Split('\t')).ToList();
         var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lines = File.ReadAllLines(Path.Combine(ledger, pid + ".tsv")).Select(l => l.Split('\t')).ToList();
         Assert.Equal(["start job-a 1", "end job-a 1 succeeded", "start job-b 2", "end job-b 2 failed:error", "start job-c 1", "end job-c 1 canceled"],
             lines.Select(l => l.Length == 6 ? $"{l[0]} {l[1]} {l[2]} {l[5]}" : $"{l[0]} {l[1]} {l[2]}"));
         Assert.All(lines, l => Assert.Equal(pid, l[3]));
+    }
+
+    [Fact]
+    public async Task Concurrent_executions_in_one_process_never_overwrite_each_others_ledger_lines()
+    {
+        var ledger = _folder.File("ledger");
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
+            new ExecutionLedger(ledger, TimeProvider.System).RecordStartAsync($"job-{i}", 1, CancellationToken.None))));
+
+        var lines = Directory.GetFiles(ledger).SelectMany(File.ReadAllLines).ToList();
+        Assert.Equal(200, lines.Count);
+        Assert.Equal(200, lines.Select(l => l.Split('\t')[1]).Distinct().Count());
     }
 
     [Fact]
