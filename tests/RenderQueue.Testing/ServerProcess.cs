@@ -28,6 +28,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id (the benchmarks read its memory and CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "RenderQueue.Server.dll");
