@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -7,23 +8,44 @@ namespace RenderQueue.Storage.Sqlite;
 /// Copies the write-ahead log back into the database on its own connection, every interval, in PASSIVE
 /// mode (it never blocks the writer or readers). The writer's automatic checkpoint is off, so no commit
 /// ever pays for a checkpoint: that keeps the tail latency of leases and completes flat.
+/// A passive checkpoint can only let the log start over when it catches the writer idle; under a sustained write
+/// load it never does, so once the log holds more than its limit a TRUNCATE checkpoint makes writers wait while it
+/// finishes and empties the file: back-pressure instead of a log that grows until the disk is full.
 /// This is I/O housekeeping on the wall clock, not job time, so it does not use the store's TimeProvider.
 /// </summary>
 internal sealed partial class Checkpointer : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
     private readonly PeriodicTimer _timer;
+    private readonly long _maxWalBytes;
+    private readonly long _pageSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public Checkpointer(string connectionString, bool fullSync, TimeSpan interval, ILogger logger)
+    public Checkpointer(string connectionString, bool fullSync, TimeSpan interval, long maxWalBytes, ILogger logger)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Schema.Configure(_connection, fullSync);
+        _pageSize = Pragma("page_size");
+        _maxWalBytes = maxWalBytes;
         _timer = new PeriodicTimer(interval);
         _logger = logger;
         _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>One passive checkpoint, then a truncating one if the log is past its limit.</summary>
+    public void RunOnce()
+    {
+        lock (_gate)
+        {
+            var logBytes = Checkpoint("PASSIVE") * _pageSize;
+            if (logBytes <= _maxWalBytes) return;
+            var started = Stopwatch.GetTimestamp();
+            Checkpoint("TRUNCATE");
+            Log.Truncated(_logger, logBytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     private async Task RunAsync()
@@ -32,7 +54,7 @@ internal sealed partial class Checkpointer : IDisposable
         {
             try
             {
-                Checkpoint("PASSIVE");
+                RunOnce();
             }
             catch (SqliteException error)
             {
@@ -41,11 +63,20 @@ internal sealed partial class Checkpointer : IDisposable
         }
     }
 
-    private void Checkpoint(string mode)
+    /// <summary>Runs a checkpoint; returns the frames the log held (SQLite's second result column).</summary>
+    private long Checkpoint(string mode)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode})";
-        command.ExecuteNonQuery();
+        using var result = command.ExecuteReader();
+        return result.Read() ? Math.Max(0, result.GetInt64(1)) : 0;
+    }
+
+    private long Pragma(string name)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name}";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Dispose()
@@ -54,7 +85,7 @@ internal sealed partial class Checkpointer : IDisposable
         _loop.Wait(TimeSpan.FromSeconds(10));
         try
         {
-            Checkpoint("TRUNCATE");
+            lock (_gate) Checkpoint("TRUNCATE");
         }
         catch (SqliteException error)
         {
@@ -67,5 +98,8 @@ internal sealed partial class Checkpointer : IDisposable
     {
         [LoggerMessage(10, LogLevel.Warning, "A SQLite WAL checkpoint failed; it will be tried again")]
         public static partial void CheckpointFailed(ILogger logger, Exception error);
+
+        [LoggerMessage(11, LogLevel.Information, "The SQLite write-ahead log reached {Megabytes} MiB under constant writes; writers waited {Milliseconds:0} ms while it was copied back and truncated")]
+        public static partial void Truncated(ILogger logger, long megabytes, double milliseconds);
     }
 }

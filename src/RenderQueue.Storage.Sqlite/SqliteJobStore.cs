@@ -36,7 +36,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         }.ToString();
         _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, options.Store.WebhookProgressInterval, Signals, (ILogger?)logger ?? NullLogger.Instance);
         _readers = new ReaderPool(connectionString, options.FullSync);
-        _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, (ILogger?)logger ?? NullLogger.Instance);
+        _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, options.MaxWalBytes, (ILogger?)logger ?? NullLogger.Instance);
         DatabasePath = path;
     }
 
@@ -49,6 +49,9 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     internal IReadOnlyList<string> PreparedStatements => [.. _writer.Statements.Concat(_readers.Statements).Distinct()];
 
     private DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Runs one checkpoint now, as the timer would (tests).</summary>
+    internal void CheckpointNow() => _checkpointer.RunOnce();
 
     /// <summary>A pragma as the store's own connections see it (tests).</summary>
     internal long ReadPragma(string name) =>

@@ -20,6 +20,13 @@ public sealed class SqliteStoreOptions
     /// <summary>How often the write-ahead log is copied back into the database, off the commit path. Default 1 s.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The most the write-ahead log may hold before the checkpointer makes writers wait while it copies the log
+    /// back and truncates it. Under a sustained write load the background (passive) checkpoints never find the log
+    /// idle, so without a bound it grows without end, and every read pays for searching it. Default 256 MiB.
+    /// </summary>
+    public long MaxWalBytes { get; set; } = 256L << 20;
+
     /// <summary>Behaviour shared by every store.</summary>
     public JobStoreOptions Store { get; set; } = new();
 }

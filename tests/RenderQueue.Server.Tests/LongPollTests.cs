@@ -91,6 +91,69 @@ public sealed class LongPollTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task One_job_wakes_one_parked_request_not_every_idle_worker()
+    {
+        using var app = new RenderQueueApp(); // a manual clock: no re-check fires, only the signal can deliver
+        var http = app.CreateClient();
+        var dispatcher = app.Services.GetRequiredService<LeaseDispatcher>();
+        var workers = Enumerable.Range(1, 8).Select(i => $"gpu-{i}").ToList();
+        foreach (var worker in workers) await http.RegisterWorkerAsync(worker);
+        var parked = workers.Select(worker => http.LeaseAsync(worker, wait: 30)).ToList();
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 8, "eight lease requests to park");
+        var looksBefore = dispatcher.StoreLooks;
+
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {}}""");
+
+        var first = await await Task.WhenAny(parked);
+        Assert.Equal(job.Id, first.Single().Id);
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 7, "the other seven to be parked");
+        var looks = dispatcher.StoreLooks - looksBefore;
+        Assert.True(looks <= 2, $"One submit cost {looks} looks at the store; waking every parked worker costs 8.");
+        Assert.Equal(1, parked.Count(lease => lease.IsCompleted));
+    }
+
+    [Fact]
+    public async Task A_job_the_longest_parked_worker_cannot_run_travels_on_to_one_that_can()
+    {
+        using var app = new RenderQueueApp();
+        var http = app.CreateClient();
+        var dispatcher = app.Services.GetRequiredService<LeaseDispatcher>();
+        await http.RegisterWorkerAsync("cpu-1", types: """["command"]""");
+        await http.RegisterWorkerAsync("cpu-2", types: """["command"]""");
+        await http.RegisterWorkerAsync("gpu-1");
+        var cpu1 = http.LeaseAsync("cpu-1", wait: 30);
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 1, "cpu-1 to park first");
+        var cpu2 = http.LeaseAsync("cpu-2", wait: 30);
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 2, "cpu-2 to park");
+        var gpu = http.LeaseAsync("gpu-1", wait: 30);
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 3, "gpu-1 to park last");
+
+        var job = await http.SubmitAsync("""{"type": "simulated", "payload": {}}""");
+
+        Assert.Equal(job.Id, (await gpu.WaitAsync(TimeSpan.FromSeconds(30))).Single().Id);
+        Assert.False(cpu1.IsCompleted || cpu2.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_batch_reaches_as_many_parked_requests_as_it_has_jobs()
+    {
+        using var app = new RenderQueueApp();
+        var http = app.CreateClient();
+        var dispatcher = app.Services.GetRequiredService<LeaseDispatcher>();
+        var workers = Enumerable.Range(1, 4).Select(i => $"gpu-{i}").ToList();
+        foreach (var worker in workers) await http.RegisterWorkerAsync(worker);
+        var parked = workers.Select(worker => http.LeaseAsync(worker, wait: 30)).ToList();
+        await Http.EventuallyAsync(() => Task.FromResult(dispatcher.Parked), n => n == 4, "four lease requests to park");
+
+        var batch = await http.PostJsonAsync("/api/v1/jobs/batch", """{"jobs": [{"type": "simulated", "payload": {}}, {"type": "simulated", "payload": {}}, {"type": "simulated", "payload": {}}]}""");
+        batch.EnsureSuccessStatusCode();
+
+        await Http.EventuallyAsync(() => Task.FromResult(parked.Count(p => p.IsCompleted)), n => n == 3, "three requests to get a job each");
+        Assert.All(parked.Where(p => p.IsCompleted), p => Assert.Single(p.Result));
+        Assert.Equal(1, dispatcher.Parked);
+    }
+
+    [Fact]
     public async Task Lease_for_an_unregistered_worker_is_a_404_telling_it_to_register()
     {
         using var app = new RenderQueueApp();

@@ -152,8 +152,45 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{more.Count} leased after promotion");
     }
 
-    private SqliteJobStore Open(bool fullSync = false) =>
-        new(new SqliteStoreOptions { Path = _folder.File($"{Guid.NewGuid():N}.db"), FullSync = fullSync }, _time);
+    [Fact]
+    public async Task A_write_ahead_log_past_its_limit_is_copied_back_and_truncated()
+    {
+        using var store = Open(maxWalBytes: 256 << 10);
+        for (var batch = 0; batch < 10; batch++)
+            await store.EnqueueAsync([.. Enumerable.Range(0, 500).Select(_ => Job())], CancellationToken.None);
+        var before = WalBytes(store);
+        Assert.True(before > 256 << 10, $"The test needs a log past the limit; it holds {before} bytes.");
+
+        store.CheckpointNow();
+
+        Assert.Equal(0, WalBytes(store));
+        Assert.Equal(5_000, (await store.GetStatsAsync(CancellationToken.None)).Counts.Queued);
+    }
+
+    [Fact]
+    public async Task A_write_ahead_log_under_its_limit_is_left_to_background_checkpoints()
+    {
+        using var store = Open();
+        await store.EnqueueAsync([.. Enumerable.Range(0, 50).Select(_ => Job())], CancellationToken.None);
+
+        store.CheckpointNow();
+
+        Assert.True(WalBytes(store) > 0, "A passive checkpoint keeps the log file for reuse; writers never waited.");
+    }
+
+    private static long WalBytes(SqliteJobStore store) => new FileInfo(store.DatabasePath + "-wal").Length;
+
+    private SqliteJobStore Open(bool fullSync = false, long? maxWalBytes = null)
+    {
+        var options = new SqliteStoreOptions
+        {
+            Path = _folder.File($"{Guid.NewGuid():N}.db"),
+            FullSync = fullSync,
+            CheckpointInterval = TimeSpan.FromHours(1), // checkpoints run when a test says so
+        };
+        if (maxWalBytes is { } limit) options.MaxWalBytes = limit;
+        return new(options, _time);
+    }
 
     private NewJob Job() => new()
     {

@@ -16,7 +16,7 @@ public sealed class RedisServerProcess : IDisposable
     private readonly string[] _settings;
     private Process? _process;
 
-    private RedisServerProcess(bool appendOnly, string maxMemoryPolicy)
+    private RedisServerProcess(bool appendOnly, string maxMemoryPolicy, IEnumerable<string> settings)
     {
         Port = FreePort.Next();
         _settings =
@@ -24,6 +24,7 @@ public sealed class RedisServerProcess : IDisposable
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--dir", _folder.Path, "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
             "--maxmemory-policy", maxMemoryPolicy, "--daemonize", "no", "--protected-mode", "no", "--logfile", "redis.log",
+            .. settings,
         ];
     }
 
@@ -34,10 +35,14 @@ public sealed class RedisServerProcess : IDisposable
 
     public string DataFolder => _folder.Path;
 
-    /// <summary>Starts a server and waits until it answers PING.</summary>
-    public static RedisServerProcess Start(bool appendOnly = false, string maxMemoryPolicy = "noeviction")
+    /// <summary>The running server's process id (the benchmarks read its CPU time from /proc).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+
+    /// <summary>Starts a server and waits until it answers PING; <paramref name="settings"/> are more
+    /// command-line settings such as <c>--maxmemory 4gb</c>.</summary>
+    public static RedisServerProcess Start(bool appendOnly = false, string maxMemoryPolicy = "noeviction", IEnumerable<string>? settings = null)
     {
-        var server = new RedisServerProcess(appendOnly, maxMemoryPolicy);
+        var server = new RedisServerProcess(appendOnly, maxMemoryPolicy, settings ?? []);
         try
         {
             server.Launch();

@@ -8,9 +8,12 @@ namespace RenderQueue.Server.Dispatch;
 
 /// <summary>
 /// The long-poll behind <c>POST /api/v1/leases</c>. A request that finds nothing parks until the store signals
-/// that jobs became ready in one of its queues, then tries again (another worker may win the race, so it parks
-/// again). It also re-checks every <see cref="LeaseOptions.RecheckInterval"/> in case a signal was missed.
-/// No polling interval sits in the hot path: a parked worker gets a job as soon as it is committed.
+/// that jobs became ready in one of its queues, then tries again. A signal wakes one parked request, the one
+/// parked longest, and travels on as a <see cref="WakeChain"/> only as far as it has to (more jobs may be left, or
+/// the job needs what that worker lacks), rather than waking every parked request to race for one job: with many
+/// idle workers that race cost a store look per worker per submit. Requests busy looking when a signal comes with
+/// nobody parked look again. Every request also re-checks every <see cref="LeaseOptions.RecheckInterval"/> in case
+/// a signal was missed. No polling interval sits in the hot path: a parked worker gets a job as soon as it is committed.
 /// </summary>
 internal sealed partial class LeaseDispatcher : IDisposable
 {
@@ -20,7 +23,7 @@ internal sealed partial class LeaseDispatcher : IDisposable
     private readonly RenderQueueMetrics _metrics;
     private readonly ILogger<LeaseDispatcher> _logger;
     private readonly Lock _gate = new();
-    private readonly HashSet<LeaseWaiter> _waiters = [];
+    private readonly List<LeaseWaiter> _waiters = []; // in arrival order: the longest parked is woken first
 
     public LeaseDispatcher(IJobStore store, TimeProvider time, IOptions<LeaseOptions> options, RenderQueueMetrics metrics, ILogger<LeaseDispatcher> logger)
     {
@@ -31,6 +34,11 @@ internal sealed partial class LeaseDispatcher : IDisposable
         _logger = logger;
         _store.Signals.JobsReady += OnJobsReady;
     }
+
+    /// <summary>Looks at the store made by lease requests, for tests of how many a signal costs.</summary>
+    public long StoreLooks => Interlocked.Read(ref _storeLooks);
+
+    private long _storeLooks;
 
     /// <summary>Requests asleep with their wake-up timer armed, for tests and metrics. A test that sees one
     /// parked can move a manual clock and know the wait's timeout will fire.</summary>
@@ -54,8 +62,11 @@ internal sealed partial class LeaseDispatcher : IDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 waiter.Reset();
+                var chain = waiter.TakeChain();
+                Interlocked.Increment(ref _storeLooks);
                 // Not cancellable on purpose: a lease that commits must reach the code that can release it.
                 var jobs = await _store.LeaseAsync(request, CancellationToken.None);
+                if (chain is not null) AnswerFor(chain, jobs.Count);
                 if (jobs.Count > 0) return await DeliverAsync(jobs, cancellationToken);
 
                 var left = wait - _time.GetElapsedTime(started);
@@ -66,7 +77,12 @@ internal sealed partial class LeaseDispatcher : IDisposable
         }
         finally
         {
-            lock (_gate) _waiters.Remove(waiter);
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+                // Woken with a chain but leaving before looking (cancelled, or the wait ran out): pass it on.
+                if (waiter.TakeChain() is { } unanswered) HandOn(unanswered);
+            }
         }
     }
 
@@ -114,12 +130,31 @@ internal sealed partial class LeaseDispatcher : IDisposable
 
     private void OnJobsReady(string queue)
     {
+        lock (_gate) HandOn(new WakeChain(queue));
+    }
+
+    private void AnswerFor(WakeChain chain, int leased)
+    {
         lock (_gate)
         {
-            foreach (var waiter in _waiters)
-            {
-                if (waiter.Wants(queue)) waiter.Wake();
-            }
+            if (chain.MovesOnAfter(leased)) HandOn(chain);
+        }
+    }
+
+    /// <summary>
+    /// Wakes the longest-parked request for the chain's queue that has not had it. With none parked, every
+    /// request of that queue that is busy looking looks once more, since its look may have begun before the jobs
+    /// were committed. Called under <see cref="_gate"/>.
+    /// </summary>
+    private void HandOn(WakeChain chain)
+    {
+        foreach (var waiter in _waiters)
+        {
+            if (waiter.Wants(chain.Queue) && waiter.IsParked && chain.TryClaim(waiter) && waiter.TryWakeWith(chain)) return;
+        }
+        foreach (var waiter in _waiters)
+        {
+            if (waiter.Wants(chain.Queue) && !waiter.IsWaiting) waiter.Wake();
         }
     }
 

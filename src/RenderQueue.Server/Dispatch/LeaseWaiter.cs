@@ -1,10 +1,13 @@
 namespace RenderQueue.Server.Dispatch;
 
-/// <summary>One parked lease request: which queues it takes from, and a latch the dispatcher opens to wake it.</summary>
+/// <summary>
+/// One lease request: which queues it takes from, a latch the dispatcher opens to wake it, and the
+/// <see cref="WakeChain"/> it was woken with, if any.
+/// </summary>
 internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
 {
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
+    private WakeChain? _chain;
     private int _waiting;
 
     /// <summary>True while the request sleeps with its wake-up timer armed (not while it is asking the store).</summary>
@@ -31,7 +34,26 @@ internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
     /// <summary>Completes when <see cref="Wake"/> is called after the latch was last reset.</summary>
     public Task Woken => Volatile.Read(ref _wake).Task;
 
+    /// <summary>Opens the latch: the request looks at the store again.</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>
+    /// Wakes a parked request with <paramref name="chain"/>, which its next look answers for; false if it is not
+    /// asleep or already holds one (the dispatcher calls this under its lock, so only the request's own loop races it).
+    /// </summary>
+    public bool TryWakeWith(WakeChain chain)
+    {
+        if (!IsWaiting || Woken.IsCompleted) return false;
+        if (Interlocked.CompareExchange(ref _chain, chain, null) is not null) return false;
+        Wake();
+        return true;
+    }
+
+    /// <summary>Could take a chain now: asleep, not yet woken, holding none.</summary>
+    public bool IsParked => IsWaiting && !Woken.IsCompleted && Volatile.Read(ref _chain) is null;
+
+    /// <summary>The chain this request was last woken with, handed over once.</summary>
+    public WakeChain? TakeChain() => Interlocked.Exchange(ref _chain, null);
 
     /// <summary>Arms the latch again before the next look at the store, so a wake-up in between is not lost.</summary>
     public void Reset()

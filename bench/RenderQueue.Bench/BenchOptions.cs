@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace RenderQueue.Bench;
+
+internal enum StoreKind
+{
+    Sqlite,
+    Redis,
+}
+
+/// <summary>The command line: a scenario, the store, sizes (jobs, rates or checkpoints) and a few knobs.</summary>
+internal sealed record BenchOptions
+{
+    public static readonly string[] Scenarios = ["throughput", "pickup", "scale", "fleet"];
+
+    public const string Usage =
+        """
+        usage: RenderQueue.Bench <scenario> [--store sqlite|redis] [sizes…] [options]
+
+        scenarios (sizes accept k/m suffixes: 100k, 1m):
+          throughput [jobs…]        N no-op jobs batch-submitted and processed by K workers (lease → complete); default 100k
+          pickup [rates…]           steady submits at R jobs/s to parked workers; submit → lease latency; default 500
+          scale [checkpoints…]      fill the store to each size; submit rate, lease p99, stats and list latency, RSS, size;
+                                    default 1k 100k 1m 10m
+          fleet [jobs]              32 GPU workers, log-normal durations: makespan against the ideal bound, and a
+                                    round-robin push of the same jobs; default 2000
+
+        options:
+          --store sqlite|redis      the server's store (default sqlite); redis starts its own redis-server (AOF everysec)
+          --workers K               simulated workers (throughput 16, pickup 8, fleet 32)
+          --lease-batch B           jobs per lease call in throughput (default 32)
+          --duration S              seconds of measured submits per pickup rate (default 20)
+          --samples N               lease / stats / list requests per scale checkpoint (default 1000 / 200 / 200)
+          --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20)
+          --min-free-gib G          scale: stop filling when the machine has less memory available (default 4)
+          --seed N                  random seed for fleet durations (default 42)
+          --out DIR                 where the JSON result goes (default bench/results of the repository)
+        """;
+
+    public required string Scenario { get; init; }
+    public StoreKind Store { get; init; } = StoreKind.Sqlite;
+    public IReadOnlyList<long> Sizes { get; init; } = [];
+    public int? Workers { get; init; }
+    public int? LeaseBatch { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public int? Samples { get; init; }
+    public double IdealSeconds { get; init; } = 20;
+    public double MinFreeGib { get; init; } = 4;
+    public int Seed { get; init; } = 42;
+    public string? OutputFolder { get; init; }
+
+    public string StoreName => Store == StoreKind.Redis ? "redis" : "sqlite";
+
+    /// <summary>Parses the arguments; a message in <see cref="BenchUsageException"/> says what is wrong.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || !Scenarios.Contains(args[0], StringComparer.Ordinal))
+            throw new BenchUsageException(args.Count == 0 ? "Name a scenario." : $"Unknown scenario '{args[0]}'.");
+        var options = new BenchOptions { Scenario = args[0] };
+        var sizes = new List<long>();
+        for (var i = 1; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                sizes.Add(ParseSize(arg));
+                continue;
+            }
+            if (i + 1 >= args.Count) throw new BenchUsageException($"{arg} needs a value.");
+            var value = args[++i];
+            options = arg switch
+            {
+                "--store" => options with { Store = value switch
+                {
+                    "sqlite" => StoreKind.Sqlite,
+                    "redis" => StoreKind.Redis,
+                    _ => throw new BenchUsageException($"--store is sqlite or redis, not '{value}'."),
+                } },
+                "--workers" => options with { Workers = (int)Positive(arg, value) },
+                "--lease-batch" => options with { LeaseBatch = (int)Math.Min(100, Positive(arg, value)) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(PositiveNumber(arg, value)) },
+                "--samples" => options with { Samples = (int)Positive(arg, value) },
+                "--ideal-seconds" => options with { IdealSeconds = PositiveNumber(arg, value) },
+                "--min-free-gib" => options with { MinFreeGib = PositiveNumber(arg, value) },
+                "--seed" => options with { Seed = (int)Positive(arg, value) },
+                "--out" => options with { OutputFolder = value },
+                _ => throw new BenchUsageException($"Unknown option {arg}."),
+            };
+        }
+        return options with { Sizes = sizes };
+    }
+
+    /// <summary>The sizes given, or the scenario's defaults.</summary>
+    public IReadOnlyList<long> SizesOr(params long[] defaults) => Sizes.Count > 0 ? Sizes : defaults;
+
+    private static long ParseSize(string text)
+    {
+        var multiplier = char.ToLowerInvariant(text[^1]) switch
+        {
+            'k' => 1_000L,
+            'm' => 1_000_000L,
+            _ => 1L,
+        };
+        var digits = multiplier == 1 ? text : text[..^1];
+        if (!long.TryParse(digits.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            throw new BenchUsageException($"'{text}' is not a size (a positive number, optionally with k or m).");
+        return n * multiplier;
+    }
+
+    private static long Positive(string name, string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new BenchUsageException($"{name} needs a positive whole number, not '{value}'.");
+
+    private static double PositiveNumber(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0 && double.IsFinite(n)
+            ? n
+            : throw new BenchUsageException($"{name} needs a positive number, not '{value}'.");
+}
+
+/// <summary>A command line the bench cannot run; the message says why.</summary>
+internal sealed class BenchUsageException(string message) : Exception(message);

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace RenderQueue.Bench.Harness;
+
+/// <summary>One job as a lease answered it: what a simulated worker needs to complete it.</summary>
+internal readonly record struct LeasedJob(string Id, int Attempt, long Number);
+
+/// <summary>
+/// A lean HTTP client of the API for the bench's simulated workers and submitters: bodies are prebuilt UTF-8, answers
+/// are read only for what the bench needs. The full <c>RenderQueueClient</c> builds a <c>Job</c> from every answer;
+/// here the bench's own CPU would compete with the server for the same two cores, so it does as little as it can.
+/// </summary>
+internal sealed class BenchApi : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly HttpClient _http;
+
+    public BenchApi(Uri address)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            MaxConnectionsPerServer = int.MaxValue,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        };
+        _http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public Task RegisterAsync(string workerId, string type, CancellationToken ct) =>
+        PostAsync("api/v1/workers/register", Utf8($$"""{"id":"{{workerId}}","name":"{{workerId}}","types":["{{type}}"]}"""), ct);
+
+    /// <summary>POST /api/v1/jobs/batch with a prebuilt body.</summary>
+    public Task SubmitBatchAsync(byte[] body, CancellationToken ct) => PostAsync("api/v1/jobs/batch", body, ct);
+
+    /// <summary>POST /api/v1/jobs with a prebuilt body.</summary>
+    public Task SubmitAsync(byte[] body, CancellationToken ct) => PostAsync("api/v1/jobs", body, ct);
+
+    public static byte[] LeaseBody(string workerId, int maxJobs, int waitSeconds) =>
+        Utf8(FormattableString.Invariant($$"""{"worker_id":"{{workerId}}","max_jobs":{{maxJobs}},"wait":{{waitSeconds}}}"""));
+
+    /// <summary>Long-polls <c>POST /api/v1/leases</c>; the jobs with their <c>payload.n</c>.</summary>
+    public async Task<List<LeasedJob>> LeaseAsync(byte[] body, CancellationToken ct)
+    {
+        var bytes = await PostAsync("api/v1/leases", body, ct);
+        return ReadLeased(bytes);
+    }
+
+    public Task CompleteAsync(LeasedJob job, CancellationToken ct) =>
+        PostAsync($"api/v1/leases/{job.Id}/complete", Utf8(FormattableString.Invariant($$"""{"attempt":{{job.Attempt}}}""")), ct);
+
+    public Task SetPausedAsync(string queue, bool paused, CancellationToken ct) =>
+        PostAsync($"api/v1/queues/{queue}/{(paused ? "pause" : "resume")}", "{}"u8.ToArray(), ct);
+
+    /// <summary>A GET whose answer is read and dropped (stats, job lists); throws unless 2xx.</summary>
+    public async Task GetAsync(string path, CancellationToken ct)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead, ct);
+        await EnsureSuccessAsync(response, ct);
+    }
+
+    public async Task<byte[]> GetBytesAsync(string path, CancellationToken ct)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseContentRead, ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private async Task<byte[]> PostAsync(string path, byte[] body, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        using var response = await _http.PostAsync(path, content, ct);
+        await EnsureSuccessAsync(response, ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var text = await response.Content.ReadAsStringAsync(ct);
+        throw new BenchHttpException(response.StatusCode, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}: {text}");
+    }
+
+    /// <summary>Reads <c>jobs[].id</c>, <c>jobs[].attempt</c> and <c>jobs[].payload.n</c> of a lease answer.</summary>
+    private static List<LeasedJob> ReadLeased(byte[] bytes)
+    {
+        using var document = JsonDocument.Parse(bytes);
+        var jobs = document.RootElement.GetProperty("jobs");
+        var leased = new List<LeasedJob>(jobs.GetArrayLength());
+        foreach (var job in jobs.EnumerateArray())
+        {
+            var number = job.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object
+                && payload.TryGetProperty("n", out var n) ? n.GetInt64() : -1;
+            leased.Add(new LeasedJob(job.GetProperty("id").GetString()!, job.GetProperty("attempt").GetInt32(), number));
+        }
+        return leased;
+    }
+}
+
+/// <summary>The server refused a bench request.</summary>
+internal sealed class BenchHttpException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
+/// <summary>Prebuilt submit bodies: no-op jobs whose payload is <c>{"n": index}</c> (and optional fields).</summary>
+internal static class SubmitBodies
+{
+    /// <summary>A batch body of jobs <paramref name="first"/>…<paramref name="first"/>+<paramref name="count"/>-1.</summary>
+    public static byte[] Batch(string queue, string type, long first, int count, Func<long, string>? extra = null)
+    {
+        var text = new StringBuilder(count * 64).Append("{\"jobs\":[");
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0) text.Append(',');
+            AppendJob(text, queue, type, first + i, extra);
+        }
+        return Encoding.UTF8.GetBytes(text.Append("]}").ToString());
+    }
+
+    public static byte[] Single(string queue, string type, long number) =>
+        Encoding.UTF8.GetBytes(AppendJob(new StringBuilder(), queue, type, number, null).ToString());
+
+    private static StringBuilder AppendJob(StringBuilder text, string queue, string type, long number, Func<long, string>? extra) =>
+        text.Append(CultureInfo.InvariantCulture, $$"""{"queue":"{{queue}}","type":"{{type}}","payload":{"n":{{number}}}{{extra?.Invoke(number)}}}""");
+}

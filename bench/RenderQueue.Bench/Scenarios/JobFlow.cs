@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using RenderQueue.Bench.Harness;
+
+namespace RenderQueue.Bench.Scenarios;
+
+/// <summary>What a run of <see cref="JobFlow.RunAsync"/> measured.</summary>
+internal sealed record FlowResult(long Jobs, TimeSpan Elapsed, TimeSpan SubmitElapsed)
+{
+    public double JobsPerSecond => Jobs / Elapsed.TotalSeconds;
+    public double SubmitsPerSecond => Jobs / SubmitElapsed.TotalSeconds;
+}
+
+/// <summary>
+/// End-to-end flow: workers start parked on long-poll leases, then batches are submitted (two in flight, as
+/// <c>renderq seed</c> does) while the workers lease several jobs per call and complete each. The clock runs from the
+/// first submit sent to the last completion answered.
+/// </summary>
+internal static class JobFlow
+{
+    public const string Type = "bench";
+    public const int SubmitBatchSize = 1_000;
+    public const int SubmitsInFlight = 2;
+
+    public static async Task RegisterAsync(BenchApi api, string prefix, int workers, CancellationToken ct)
+    {
+        for (var w = 0; w < workers; w++) await api.RegisterAsync($"{prefix}-{w}", Type, ct);
+    }
+
+    /// <summary>Submits jobs numbered <paramref name="first"/>… and waits until the workers completed all of them.</summary>
+    public static async Task<FlowResult> RunAsync(
+        BenchApi api, string queue, string workerPrefix, int workers, int leaseBatch, long first, long jobs, TimeSpan limit, CancellationToken ct)
+    {
+        var bodies = new List<byte[]>();
+        for (var n = first; n < first + jobs; n += SubmitBatchSize)
+            bodies.Add(SubmitBodies.Batch(queue, Type, n, (int)Math.Min(SubmitBatchSize, first + jobs - n)));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stop.CancelAfter(limit);
+        var completed = 0L;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loops = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w), CancellationToken.None)).ToList();
+
+        async Task WorkAsync(int w)
+        {
+            var body = BenchApi.LeaseBody($"{workerPrefix}-{w}", leaseBatch, waitSeconds: 1);
+            while (!stop.IsCancellationRequested)
+            {
+                List<LeasedJob> leased;
+                try
+                {
+                    leased = await api.LeaseAsync(body, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                foreach (var job in leased) await api.CompleteAsync(job, ct);
+                if (Interlocked.Add(ref completed, leased.Count) >= jobs) done.TrySetResult();
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        using (var inFlight = new SemaphoreSlim(SubmitsInFlight))
+        {
+            await Task.WhenAll(bodies.Select(async body =>
+            {
+                await inFlight.WaitAsync(stop.Token);
+                try
+                {
+                    await api.SubmitBatchAsync(body, stop.Token);
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+        }
+        var submitted = watch.Elapsed;
+        try
+        {
+            await done.Task.WaitAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Only {Interlocked.Read(ref completed):N0} of {jobs:N0} jobs were completed within {limit.TotalSeconds:0} s.");
+        }
+        var elapsed = watch.Elapsed;
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        return new FlowResult(jobs, elapsed, submitted);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using RenderQueue.Bench.Harness;
+using static RenderQueue.Bench.Harness.BenchReport;
+
+namespace RenderQueue.Bench.Scenarios;
+
+/// <summary>
+/// Pickup latency: jobs submitted one by one at a steady rate R (open loop: each submit leaves on its own schedule,
+/// whatever the answers do) to K workers parked on long-poll leases. One clock, the bench's: the time a submit was
+/// sent to the time the lease answer carrying that job (found by its <c>payload.n</c>) was received.
+/// </summary>
+internal static class PickupScenario
+{
+    private const string Queue = "pickup";
+    private const int MaxSubmitsInFlight = 256;
+
+    public static async Task RunAsync(BenchOptions options, BenchReport report, TextWriter output, CancellationToken ct)
+    {
+        var workers = options.Workers ?? 8;
+        var duration = options.Duration ?? TimeSpan.FromSeconds(20);
+        var warmUp = TimeSpan.FromSeconds(Math.Min(3, duration.TotalSeconds / 4));
+        report.Parameters["workers"] = workers;
+        report.Parameters["measured_seconds"] = duration.TotalSeconds;
+        report.Parameters["warm_up_seconds"] = warmUp.TotalSeconds;
+
+        foreach (var rate in options.SizesOr(500))
+        {
+            await using var server = await BenchServer.StartAsync(options.Store);
+            using var api = new BenchApi(server.Address);
+            await JobFlow.RegisterAsync(api, "pickup", workers, ct);
+            var load = LoadNow;
+            var (cpu0, _) = server.CpuTime;
+            var run = await MeasureAsync(api, rate, workers, warmUp, duration, ct);
+            var (cpu1, _) = server.CpuTime;
+            var latency = run.Latency;
+
+            report.AddRow(
+                Cell("rate", rate),
+                Cell("achieved_rate", run.AchievedRate),
+                Cell("workers", workers),
+                Cell("samples", latency.Count),
+                Cell("p50_ms", latency.Percentile(0.50)),
+                Cell("p90_ms", latency.Percentile(0.90)),
+                Cell("p99_ms", latency.Percentile(0.99)),
+                Cell("p999_ms", latency.Percentile(0.999)),
+                Cell("max_ms", latency.Max),
+                Cell("not_picked_up", run.Missing),
+                Cell("server_cpu_s", (cpu1 - cpu0).TotalSeconds),
+                Cell("load_1m", load));
+            output.WriteLine($"  {rate} jobs/s: p50 {latency.Percentile(0.5):0.00} ms, p99 {latency.Percentile(0.99):0.00} ms, max {latency.Max:0.0} ms, load {load:0.00}");
+            if (rate == 500)
+                report.Target("pickup p99 ≤ 5 ms at 500 jobs/s", $"{latency.Percentile(0.99):0.00} ms", latency.Percentile(0.99) <= 5);
+        }
+        if (report.Targets.Count == 0) report.Target("pickup p99 ≤ 5 ms at 500 jobs/s", "500 jobs/s was not among the rates run", null);
+    }
+
+    private sealed record Run(Latencies Latency, double AchievedRate, long Missing);
+
+    private static async Task<Run> MeasureAsync(BenchApi api, long rate, int workers, TimeSpan warmUp, TimeSpan duration, CancellationToken ct)
+    {
+        var total = (long)Math.Ceiling(rate * (warmUp + duration).TotalSeconds);
+        var measuredFrom = (long)(rate * warmUp.TotalSeconds);
+        var sent = new long[total];
+        var latency = new Latencies();
+        var received = 0L;
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        async Task WorkAsync(int w)
+        {
+            var body = BenchApi.LeaseBody($"pickup-{w}", maxJobs: 1, waitSeconds: 30);
+            while (!stop.IsCancellationRequested)
+            {
+                List<LeasedJob> leased;
+                try
+                {
+                    leased = await api.LeaseAsync(body, stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                var now = Stopwatch.GetTimestamp();
+                foreach (var job in leased)
+                {
+                    if (job.Number >= measuredFrom)
+                        latency.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref sent[job.Number]), now).TotalMilliseconds);
+                    if (Interlocked.Increment(ref received) == total) allReceived.TrySetResult();
+                }
+                foreach (var job in leased) await api.CompleteAsync(job, ct);
+            }
+        }
+
+        var loops = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w), CancellationToken.None)).ToList();
+        await Task.Delay(500, ct); // let every worker park
+
+        var bodies = new byte[total][];
+        for (var i = 0L; i < total; i++) bodies[i] = SubmitBodies.Single(Queue, JobFlow.Type, i);
+        using var inFlight = new SemaphoreSlim(MaxSubmitsInFlight);
+        var submits = new List<Task>((int)Math.Min(total, int.MaxValue));
+        var start = Stopwatch.GetTimestamp();
+        long measuredStart = 0;
+        for (var i = 0L; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / (double)rate);
+            var ahead = due - Stopwatch.GetElapsedTime(start);
+            if (ahead > TimeSpan.FromMilliseconds(1)) await Task.Delay(ahead, ct);
+            await inFlight.WaitAsync(ct);
+            var now = Stopwatch.GetTimestamp();
+            if (i == measuredFrom) measuredStart = now;
+            Volatile.Write(ref sent[i], now);
+            var body = bodies[i];
+            submits.Add(SubmitAsync(body));
+        }
+        var achieved = (total - measuredFrom) / Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
+        await Task.WhenAll(submits);
+
+        async Task SubmitAsync(byte[] body)
+        {
+            try
+            {
+                await api.SubmitAsync(body, ct);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
+        try
+        {
+            await allReceived.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        }
+        catch (TimeoutException)
+        {
+            // reported as not picked up
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        return new Run(latency, achieved, total - Interlocked.Read(ref received));
+    }
+}
