@@ -4,7 +4,7 @@ using RenderQueue.Bench.Harness;
 namespace RenderQueue.Bench.Scenarios;
 
 /// <summary>What a run of <see cref="JobFlow.RunAsync"/> measured.</summary>
-internal sealed record FlowResult(long Jobs, TimeSpan Elapsed, TimeSpan SubmitElapsed)
+internal sealed record FlowResult(long Jobs, TimeSpan Elapsed, TimeSpan SubmitElapsed, long FailedCompletes)
 {
     public double JobsPerSecond => Jobs / Elapsed.TotalSeconds;
     public double SubmitsPerSecond => Jobs / SubmitElapsed.TotalSeconds;
@@ -37,6 +37,7 @@ internal static class JobFlow
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(limit);
         var completed = 0L;
+        var failedCompletes = 0L;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loops = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w), CancellationToken.None)).ToList();
 
@@ -54,8 +55,21 @@ internal static class JobFlow
                 {
                     return;
                 }
-                foreach (var job in leased) await api.CompleteAsync(job, ct);
-                if (Interlocked.Add(ref completed, leased.Count) >= jobs) done.TrySetResult();
+                foreach (var job in leased)
+                {
+                    try
+                    {
+                        await api.CompleteAsync(job, ct);
+                    }
+                    catch (Exception e) when (e is BenchHttpException or HttpRequestException)
+                    {
+                        // e.g. a 409 when a starved loop let the lease run out: the job is re-offered and completed
+                        // by whoever leases it next; the loop carries on rather than stranding the rest of its batch.
+                        Interlocked.Increment(ref failedCompletes);
+                        continue;
+                    }
+                    if (Interlocked.Increment(ref completed) >= jobs) done.TrySetResult();
+                }
             }
         }
 
@@ -82,11 +96,11 @@ internal static class JobFlow
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"Only {Interlocked.Read(ref completed):N0} of {jobs:N0} jobs were completed within {limit.TotalSeconds:0} s.");
+            throw new TimeoutException($"Only {Interlocked.Read(ref completed):N0} of {jobs:N0} jobs were completed within {limit.TotalSeconds:0} s ({Interlocked.Read(ref failedCompletes):N0} completes refused or failed).");
         }
         var elapsed = watch.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(loops);
-        return new FlowResult(jobs, elapsed, submitted);
+        return new FlowResult(jobs, elapsed, submitted, Interlocked.Read(ref failedCompletes));
     }
 }

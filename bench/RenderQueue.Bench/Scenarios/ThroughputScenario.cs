@@ -46,6 +46,7 @@ internal static class ThroughputScenario
                 Cell("seconds", result.Elapsed.TotalSeconds),
                 Cell("jobs_per_s", result.JobsPerSecond),
                 Cell("submit_jobs_per_s", result.SubmitsPerSecond),
+                Cell("refused_completes", result.FailedCompletes),
                 Cell("server_cpu_s", (serverCpu1 - serverCpu0).TotalSeconds),
                 Cell("redis_cpu_s", options.Store == StoreKind.Redis ? (redisCpu1 - redisCpu0).TotalSeconds : null),
                 Cell("bench_cpu_s", benchCpu.TotalSeconds),
