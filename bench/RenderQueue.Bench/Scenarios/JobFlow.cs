@@ -46,15 +46,7 @@ internal static class JobFlow
             var body = BenchApi.LeaseBody($"{workerPrefix}-{w}", leaseBatch, waitSeconds: 1);
             while (!stop.IsCancellationRequested)
             {
-                List<LeasedJob> leased;
-                try
-                {
-                    leased = await api.LeaseAsync(body, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
+                if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
                 foreach (var job in leased)
                 {
                     try
