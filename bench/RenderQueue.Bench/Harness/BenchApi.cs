@@ -51,6 +51,19 @@ internal sealed class BenchApi : IDisposable
         return ReadLeased(bytes);
     }
 
+    /// <summary>A worker loop's lease: null once <paramref name="stop"/> fires, so the loop ends instead of throwing.</summary>
+    public async Task<List<LeasedJob>?> LeaseUntilStoppedAsync(byte[] body, CancellationToken stop)
+    {
+        try
+        {
+            return await LeaseAsync(body, stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     public Task CompleteAsync(LeasedJob job, CancellationToken ct) =>
         PostAsync($"api/v1/leases/{job.Id}/complete", Utf8(FormattableString.Invariant($$"""{"attempt":{{job.Attempt}}}""")), ct);
 

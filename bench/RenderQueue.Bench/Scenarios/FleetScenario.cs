@@ -97,15 +97,7 @@ internal static class FleetScenario
             var body = BenchApi.LeaseBody($"gpu-{w}", maxJobs: 1, waitSeconds: 30);
             while (!stop.IsCancellationRequested)
             {
-                List<LeasedJob> leased;
-                try
-                {
-                    leased = await api.LeaseAsync(body, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
+                if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
                 foreach (var job in leased)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(model.Seconds[job.Number]), ct);

@@ -48,15 +48,7 @@ internal static class JobFlow
             var body = BenchApi.LeaseBody($"{workerPrefix}-{w}", leaseBatch, waitSeconds: 1);
             while (!stop.IsCancellationRequested)
             {
-                List<LeasedJob> leased;
-                try
-                {
-                    leased = await api.LeaseAsync(body, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
+                if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
                 if (leased.Count == 0) continue;
                 if (completeEach)
                 {

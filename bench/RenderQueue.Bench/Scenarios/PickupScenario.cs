@@ -73,15 +73,7 @@ internal static class PickupScenario
             var body = BenchApi.LeaseBody($"pickup-{w}", maxJobs: 1, waitSeconds: 30);
             while (!stop.IsCancellationRequested)
             {
-                List<LeasedJob> leased;
-                try
-                {
-                    leased = await api.LeaseAsync(body, stop.Token);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
+                if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
                 var now = Stopwatch.GetTimestamp();
                 foreach (var job in leased)
                 {

@@ -8,7 +8,9 @@ namespace RenderQueue.Faults.Tests.Cases;
 /// <summary>F10: SIGTERM to a worker with jobs in flight: short ones finish within the drain grace, long ones are released.</summary>
 public sealed class F10SigtermTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+    // Short jobs are far shorter than the grace and long ones far longer, so a starved machine (a 1.2 s job took
+    // over 2 s under a load average of 27) cannot move a job from one side of the grace to the other.
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(4);
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
@@ -18,8 +20,8 @@ public sealed class F10SigtermTests(ITestOutputHelper output)
         await using var bed = await FaultBed.StartAsync(store);
         var draining = bed.StartWorker("f10-draining", null, 4, $"--Worker:DrainGrace={Grace:c}");
         await bed.WaitForWorkersAsync("f10-draining");
-        var shortJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(1.2, steps: 4))));
-        var longJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(3, steps: 6))));
+        var shortJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(1.0, steps: 4))));
+        var longJobs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => bed.Client.SubmitAsync(Jobs.Simulated(12, steps: 12))));
         var all = shortJobs.Concat(longJobs).Select(j => j.Id).ToList();
         await Poll.UntilAsync(() => bed.Ledger().Count(e => e.ProcessId == draining.Id && e.Died) == 4, "four jobs in flight", Waits.Generous, bed.Logs);
 

@@ -34,6 +34,12 @@ internal sealed class FaultBed : IAsyncDisposable
             ["RENDERQUEUE__Leases__Duration"] = lease.ToString("c", CultureInfo.InvariantCulture),
             ["RENDERQUEUE__Leases__ReaperInterval"] = ReaperInterval.ToString("c", CultureInfo.InvariantCulture),
             ["RENDERQUEUE__Artifacts__Folder"] = _folder.File("artifacts"),
+            // Every client, worker and socket of a bed is one keyless caller from 127.0.0.1; the faults under test
+            // are crashes, not the per-caller rate limit (F11 opens a thousand sockets in seconds).
+            ["RENDERQUEUE__RateLimits__RequestsPerSecond"] = "1000000",
+            ["RENDERQUEUE__RateLimits__Burst"] = "1000000",
+            ["RENDERQUEUE__RateLimits__WorkerRequestsPerSecond"] = "1000000",
+            ["RENDERQUEUE__RateLimits__WorkerBurst"] = "1000000",
         };
         if (redis is not null)
         {
