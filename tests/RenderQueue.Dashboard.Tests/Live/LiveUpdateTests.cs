@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RenderQueue.Agent.Imaging;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Dashboard.Tests.Support;
 
@@ -28,37 +29,51 @@ public sealed class LiveUpdateTests(Chromium chromium, OneWorkerServer server) :
         return await handle.JsonValueAsync<double>();
     }
 
+    // Progress is driven by hand through the worker API, step by step, each step awaited on the page: a timed
+    // simulated job could finish (and its bar vanish) before a loaded machine has painted the page.
     [Fact]
     public async Task A_job_submitted_through_the_API_appears_without_reload_and_its_progress_bar_advances()
     {
+        var worker = await ManualWorker.RegisterAsync(Api, "live-table");
         var ui = await OpenAsync("#/jobs");
         var page = ui.Page;
         await page.EvaluateAsync("() => { window.__sameDocument = true; }");
 
-        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 4, steps: 24, metadata: new { Title = "Live one" }));
+        var job = await Api.SubmitAsync(ManualWorker.Job("renders", new { Title = "Live one" }));
 
         var row = page.Locator($"tr[data-job-id='{job.Id}']");
         await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(row.Locator(".job-title")).ToHaveTextAsync("Live one");
+        var leased = await worker.LeaseAsync();
         var bar = $"tr[data-job-id='{job.Id}'] [role=progressbar]";
-        var first = await ProgressAboveAsync(page, bar, 0);
-        var later = await ProgressAboveAsync(page, bar, first);
-        Assert.True(later > first);
-        await Assertions.Expect(row.Locator(".badge.state")).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
+        await Api.RenewAsync(leased.LeaseToken, new JobProgress(6, 24, "sampling"));
+        Assert.Equal(6, await ProgressAboveAsync(page, bar, 0));
+        await Api.RenewAsync(leased.LeaseToken, new JobProgress(18, 24, "sampling"));
+        Assert.Equal(18, await ProgressAboveAsync(page, bar, 6));
+        await Api.CompleteAsync(leased.LeaseToken);
+
+        await Assertions.Expect(row.Locator(".badge.state")).ToHaveTextAsync("Succeeded");
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page reloaded.");
     }
 
     [Fact]
     public async Task The_job_page_follows_progress_and_shows_the_output_when_the_job_succeeds()
     {
-        var job = await Api.SubmitAsync(Jobs.Simulated("renders", 6, steps: 24, size: 96));
-        await Api.WaitForAsync(job.Id, j => j.State == JobState.Running && j.Progress?.Value < 8, "running early");
+        var worker = await ManualWorker.RegisterAsync(Api, "live-detail");
+        var job = await Api.SubmitAsync(ManualWorker.Job("renders"));
+        var leased = await worker.LeaseAsync();
+        await Api.RenewAsync(leased.LeaseToken, new JobProgress(2, 24, "loading model"));
         var ui = await OpenAsync($"#/jobs/{job.Id}");
         var page = ui.Page;
 
-        var first = await ProgressAboveAsync(page, "main [role=progressbar]", 0);
-        await ProgressAboveAsync(page, "main [role=progressbar]", first);
-        await Assertions.Expect(page.Locator("main .job-header .badge.state")).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
+        Assert.Equal(2, await ProgressAboveAsync(page, "main [role=progressbar]", 0));
+        await Api.RenewAsync(leased.LeaseToken, new JobProgress(12, 24, "sampling"));
+        Assert.Equal(12, await ProgressAboveAsync(page, "main [role=progressbar]", 2));
+        using (var png = new MemoryStream(PngEncoder.Gradient(96, 96, seed: 7)))
+            await Api.UploadArtifactAsync(leased.LeaseToken, "render.png", png, "image/png");
+        await Api.CompleteAsync(leased.LeaseToken);
+
+        await Assertions.Expect(page.Locator("main .job-header .badge.state")).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(page.Locator("img.thumb")).ToBeVisibleAsync();
     }
 

@@ -80,7 +80,7 @@ internal sealed class FaultBed : IAsyncDisposable
     /// <summary>Starts the bed's store and server; <paramref name="settings"/> adds <c>RENDERQUEUE__…</c> variables.</summary>
     public static async Task<FaultBed> StartAsync(StoreKind store, TimeSpan? lease = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var redis = store == StoreKind.Redis ? RedisServerProcess.Start(appendOnly: true) : null;
+        var redis = store == StoreKind.Redis ? RedisServerProcess.Start(appendOnly: true, settings: ["--appendfsync", "always"]) : null;
         var bed = new FaultBed(store, lease ?? DefaultLease, redis, settings);
         try
         {
