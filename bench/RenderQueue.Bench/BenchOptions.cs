@@ -29,6 +29,7 @@ internal sealed record BenchOptions
           --store sqlite|redis      the server's store (default sqlite); redis starts its own redis-server (AOF everysec)
           --workers K               simulated workers (throughput 16, pickup 8, fleet 32)
           --lease-batch B           jobs per lease call in throughput (default 32)
+          --complete batch|each     throughput: one POST /leases/complete per leased batch (default), or one request per job
           --duration S              seconds of measured submits per pickup rate (default 20)
           --samples N               lease / stats / list requests per scale checkpoint (default 1000 / 200 / 200)
           --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20)
@@ -42,6 +43,7 @@ internal sealed record BenchOptions
     public IReadOnlyList<long> Sizes { get; init; } = [];
     public int? Workers { get; init; }
     public int? LeaseBatch { get; init; }
+    public bool CompleteEach { get; init; }
     public TimeSpan? Duration { get; init; }
     public int? Samples { get; init; }
     public double IdealSeconds { get; init; } = 20;
@@ -78,6 +80,12 @@ internal sealed record BenchOptions
                 } },
                 "--workers" => options with { Workers = (int)Positive(arg, value) },
                 "--lease-batch" => options with { LeaseBatch = (int)Math.Min(100, Positive(arg, value)) },
+                "--complete" => options with { CompleteEach = value switch
+                {
+                    "batch" => false,
+                    "each" => true,
+                    _ => throw new BenchUsageException($"--complete is batch or each, not '{value}'."),
+                } },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(PositiveNumber(arg, value)) },
                 "--samples" => options with { Samples = (int)Positive(arg, value) },
                 "--ideal-seconds" => options with { IdealSeconds = PositiveNumber(arg, value) },

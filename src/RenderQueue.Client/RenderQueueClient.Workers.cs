@@ -42,6 +42,14 @@ public sealed partial class RenderQueueClient
     public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result = null, CancellationToken cancellationToken = default) =>
         PostAsync<Job>($"api/v1/leases/{Escape(lease.JobId)}/complete", new CompleteLeaseRequest(lease.Attempt, result), cancellationToken, lease: true);
 
+    /// <summary>
+    /// Reports success for several leased jobs in one request (e.g. a batch from one lease). Each is fenced by its own
+    /// attempt and applied or refused on its own: a stale one does not throw, its outcome carries the 409 instead.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaseCompletionOutcome>> CompleteManyAsync(
+        IEnumerable<LeaseCompletion> completions, CancellationToken cancellationToken = default) =>
+        (await PostAsync<CompleteLeasesResponse>("api/v1/leases/complete", new CompleteLeasesRequest([.. completions]), cancellationToken)).Results;
+
     /// <summary>Reports a failure. The server retries it after a backoff while attempts remain and
     /// <paramref name="retryable"/> is true; otherwise the job fails (or ends canceled if a cancel was asked).</summary>
     public Task<Job> FailAsync(LeaseToken lease, JobError error, bool retryable = true, CancellationToken cancellationToken = default) =>

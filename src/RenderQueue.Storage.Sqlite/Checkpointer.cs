@@ -9,8 +9,11 @@ namespace RenderQueue.Storage.Sqlite;
 /// mode (it never blocks the writer or readers). The writer's automatic checkpoint is off, so no commit
 /// ever pays for a checkpoint: that keeps the tail latency of leases and completes flat.
 /// A passive checkpoint can only let the log start over when it catches the writer idle; under a sustained write
-/// load it never does, so once the log holds more than its limit a TRUNCATE checkpoint makes writers wait while it
-/// finishes and empties the file: back-pressure instead of a log that grows until the disk is full.
+/// load it never does, so once the log holds more than its limit a RESTART checkpoint makes writers wait while it
+/// copies the few frames the passive one left and the readers finish; the next commit then writes the log from its
+/// start, so the file stops growing at about the limit. (A TRUNCATE checkpoint also shrank the file to nothing, and
+/// the truncation and the file growing back cost writers ~190 ms every few seconds under a steady 300 jobs/s: the
+/// pickup p99.)
 /// This is I/O housekeeping on the wall clock, not job time, so it does not use the store's TimeProvider.
 /// </summary>
 internal sealed partial class Checkpointer : IDisposable
@@ -35,7 +38,7 @@ internal sealed partial class Checkpointer : IDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>One passive checkpoint, then a truncating one if the log is past its limit.</summary>
+    /// <summary>One passive checkpoint, then a restarting one if the log is past its limit.</summary>
     public void RunOnce()
     {
         lock (_gate)
@@ -43,8 +46,8 @@ internal sealed partial class Checkpointer : IDisposable
             var logBytes = Checkpoint("PASSIVE") * _pageSize;
             if (logBytes <= _maxWalBytes) return;
             var started = Stopwatch.GetTimestamp();
-            Checkpoint("TRUNCATE");
-            Log.Truncated(_logger, logBytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Checkpoint("RESTART");
+            Log.Restarted(_logger, logBytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -99,7 +102,7 @@ internal sealed partial class Checkpointer : IDisposable
         [LoggerMessage(10, LogLevel.Warning, "A SQLite WAL checkpoint failed; it will be tried again")]
         public static partial void CheckpointFailed(ILogger logger, Exception error);
 
-        [LoggerMessage(11, LogLevel.Information, "The SQLite write-ahead log reached {Megabytes} MiB under constant writes; writers waited {Milliseconds:0} ms while it was copied back and truncated")]
-        public static partial void Truncated(ILogger logger, long megabytes, double milliseconds);
+        [LoggerMessage(11, LogLevel.Information, "The SQLite write-ahead log reached {Megabytes} MiB under constant writes; writers waited {Milliseconds:0} ms while it was copied back to start over")]
+        public static partial void Restarted(ILogger logger, long megabytes, double milliseconds);
     }
 }

@@ -51,6 +51,23 @@ public sealed class ClientWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteMany_completes_a_leased_batch_and_reports_a_stale_one_without_throwing()
+    {
+        await RegisterAsync();
+        for (var i = 0; i < 3; i++) await _client.SubmitAsync(Job());
+        var jobs = (await _client.LeaseAsync(new LeaseJobsRequest { WorkerId = "gpu-1", MaxJobs = 3 })).Jobs;
+        Assert.Equal(3, jobs.Count);
+
+        var outcomes = await _client.CompleteManyAsync(
+            jobs.Select((j, i) => new LeaseCompletion(j.Id, i == 1 ? j.Attempt + 1 : j.Attempt, JsonDocument.Parse("""{"ok": true}""").RootElement)));
+
+        Assert.Equal(jobs.Select(j => j.Id), outcomes.Select(o => o.JobId));
+        Assert.Equal([JobState.Succeeded, null, JobState.Succeeded], outcomes.Select(o => o.State));
+        Assert.Equal(409, outcomes[1].Error?.Status);
+        Assert.True((await _client.GetJobAsync(jobs[0].Id)).Result?.GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
     public async Task Refusals_carry_the_problem_details()
     {
         var missing = JobId.New(TimeProvider.System);

@@ -67,6 +67,20 @@ internal sealed class BenchApi : IDisposable
     public Task CompleteAsync(LeasedJob job, CancellationToken ct) =>
         PostAsync($"api/v1/leases/{job.Id}/complete", Utf8(FormattableString.Invariant($$"""{"attempt":{{job.Attempt}}}""")), ct);
 
+    /// <summary>POST /api/v1/leases/complete for a leased batch; how many of them the server refused.</summary>
+    public async Task<int> CompleteManyAsync(IReadOnlyList<LeasedJob> jobs, CancellationToken ct)
+    {
+        var body = new StringBuilder(jobs.Count * 48).Append("{\"completions\":[");
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            if (i > 0) body.Append(',');
+            body.Append(CultureInfo.InvariantCulture, $$"""{"job_id":"{{jobs[i].Id}}","attempt":{{jobs[i].Attempt}}}""");
+        }
+        var answer = await PostAsync("api/v1/leases/complete", Utf8(body.Append("]}").ToString()), ct);
+        using var document = JsonDocument.Parse(answer);
+        return document.RootElement.GetProperty("results").EnumerateArray().Count(r => r.GetProperty("error").ValueKind != JsonValueKind.Null);
+    }
+
     public Task SetPausedAsync(string queue, bool paused, CancellationToken ct) =>
         PostAsync($"api/v1/queues/{queue}/{(paused ? "pause" : "resume")}", "{}"u8.ToArray(), ct);
 

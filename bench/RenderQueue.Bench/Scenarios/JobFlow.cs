@@ -12,8 +12,9 @@ internal sealed record FlowResult(long Jobs, TimeSpan Elapsed, TimeSpan SubmitEl
 
 /// <summary>
 /// End-to-end flow: workers start parked on long-poll leases, then batches are submitted (two in flight, as
-/// <c>renderq seed</c> does) while the workers lease several jobs per call and complete each. The clock runs from the
-/// first submit sent to the last completion answered.
+/// <c>renderq seed</c> does) while the workers lease several jobs per call and complete them, with one batch complete
+/// per lease or (with completeEach) one request per job. The clock runs from the first submit sent to
+/// the last completion answered.
 /// </summary>
 internal static class JobFlow
 {
@@ -28,7 +29,8 @@ internal static class JobFlow
 
     /// <summary>Submits jobs numbered <paramref name="first"/>… and waits until the workers completed all of them.</summary>
     public static async Task<FlowResult> RunAsync(
-        BenchApi api, string queue, string workerPrefix, int workers, int leaseBatch, long first, long jobs, TimeSpan limit, CancellationToken ct)
+        BenchApi api, string queue, string workerPrefix, int workers, int leaseBatch, bool completeEach, long first, long jobs, TimeSpan limit,
+        CancellationToken ct)
     {
         var bodies = new List<byte[]>();
         for (var n = first; n < first + jobs; n += SubmitBatchSize)
@@ -47,22 +49,40 @@ internal static class JobFlow
             while (!stop.IsCancellationRequested)
             {
                 if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
-                foreach (var job in leased)
+                if (leased.Count == 0) continue;
+                if (completeEach)
                 {
-                    try
-                    {
-                        await api.CompleteAsync(job, ct);
-                    }
-                    catch (Exception e) when (e is BenchHttpException or HttpRequestException)
-                    {
-                        // e.g. a 409 when a starved loop let the lease run out: the job is re-offered and completed
-                        // by whoever leases it next; the loop carries on rather than stranding the rest of its batch.
-                        Interlocked.Increment(ref failedCompletes);
-                        continue;
-                    }
-                    if (Interlocked.Increment(ref completed) >= jobs) done.TrySetResult();
+                    foreach (var job in leased) await CompleteOneAsync(job);
+                    continue;
                 }
+                int refused;
+                try
+                {
+                    refused = await api.CompleteManyAsync(leased, ct);
+                }
+                catch (Exception e) when (e is BenchHttpException or HttpRequestException)
+                {
+                    refused = leased.Count;
+                }
+                Interlocked.Add(ref failedCompletes, refused);
+                if (Interlocked.Add(ref completed, leased.Count - refused) >= jobs) done.TrySetResult();
             }
+        }
+
+        async Task CompleteOneAsync(LeasedJob job)
+        {
+            try
+            {
+                await api.CompleteAsync(job, ct);
+            }
+            catch (Exception e) when (e is BenchHttpException or HttpRequestException)
+            {
+                // e.g. a 409 when a starved loop let the lease run out: the job is re-offered and completed
+                // by whoever leases it next; the loop carries on rather than stranding the rest of its batch.
+                Interlocked.Increment(ref failedCompletes);
+                return;
+            }
+            if (Interlocked.Increment(ref completed) >= jobs) done.TrySetResult();
         }
 
         var watch = Stopwatch.StartNew();

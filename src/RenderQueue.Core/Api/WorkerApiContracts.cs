@@ -41,6 +41,30 @@ public sealed record RenewLeaseResponse(DateTimeOffset LeaseExpiresAt, bool Canc
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CompleteLeaseRequest(int Attempt, JsonElement? Result = null);
 
+/// <summary>
+/// The body of <c>POST /api/v1/leases/complete</c>: several leased jobs completed in one call, as a worker that
+/// leased a batch finishes it. Each is fenced by its own attempt and succeeds or is refused on its own.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CompleteLeasesRequest(IReadOnlyList<LeaseCompletion>? Completions);
+
+/// <summary>One job of a batch complete: its id, the attempt it was leased with and its result.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LeaseCompletion(string? JobId, int Attempt, JsonElement? Result = null);
+
+/// <summary>The reply to a batch complete: one outcome per completion, in the order sent.</summary>
+public sealed record CompleteLeasesResponse(IReadOnlyList<LeaseCompletionOutcome> Results);
+
+/// <summary>
+/// What became of one completion: the job's <see cref="State"/> (<c>succeeded</c>) when it was applied, else the
+/// <see cref="Error"/> a single complete of it would have answered (404 unknown job, 409 stale attempt, 503 store
+/// unavailable).
+/// </summary>
+public sealed record LeaseCompletionOutcome(string JobId, int Attempt, JobState? State, LeaseCompletionError? Error);
+
+/// <summary>Why one completion of a batch was refused: the status, title and detail of the problem.</summary>
+public sealed record LeaseCompletionError(int Status, string Title, string Detail, string Type);
+
 /// <summary>The body of <c>POST /api/v1/leases/{job_id}/fail</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record FailLeaseRequest(int Attempt, JobError? Error, bool Retryable = true);

@@ -20,6 +20,7 @@ internal static class LeasesApi
     {
         var group = routes.MapGroup("/api/v1/leases").WithTags("Leases").RequireAuthorization(Policies.Worker);
         group.MapPost("/", Lease);
+        group.MapPost("/complete", CompleteMany);
         group.MapPost("/{jobId}/renew", Renew);
         group.MapPost("/{jobId}/complete", Complete);
         group.MapPost("/{jobId}/fail", Fail);
@@ -73,6 +74,45 @@ internal static class LeasesApi
         var job = await store.CompleteAsync(Token(jobId, request.Attempt), request.Result, ct);
         metrics.Completed(job);
         return TypedResults.Ok(job);
+    }
+
+    /// <summary>
+    /// Completes a leased batch in one request. The completions go to the store all at once, so it commits them
+    /// together (one SQLite group commit, pipelined Redis scripts); each is fenced and refused on its own.
+    /// </summary>
+    private static async Task<Ok<CompleteLeasesResponse>> CompleteMany(
+        CompleteLeasesRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
+    {
+        var completions = request.Completions ?? [];
+        if (completions.Count is < 1 or > MaxJobsPerLease)
+            throw RequestValidationException.For("completions", FormattableString.Invariant($"completions holds 1 to {MaxJobsPerLease} jobs."));
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < completions.Count; i++)
+        {
+            if (string.IsNullOrEmpty(completions[i].JobId)) errors[FormattableString.Invariant($"completions[{i}].job_id")] = ["job_id is required."];
+            if (completions[i].Attempt < 1) errors[FormattableString.Invariant($"completions[{i}].attempt")] = ["attempt is required: the attempt number the lease was granted with (1 or more)."];
+        }
+        RequestValidationException.ThrowIfAny(errors);
+
+        var outcomes = await Task.WhenAll(completions.Select(c => CompleteOneAsync(c, store, metrics, ct)));
+        return TypedResults.Ok(new CompleteLeasesResponse(outcomes));
+    }
+
+    private static async Task<LeaseCompletionOutcome> CompleteOneAsync(LeaseCompletion completion, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
+    {
+        var jobId = completion.JobId!;
+        try
+        {
+            var job = await store.CompleteAsync(new LeaseToken(JobIds.Require(jobId), completion.Attempt), completion.Result, ct);
+            metrics.Completed(job);
+            return new LeaseCompletionOutcome(jobId, completion.Attempt, job.State, null);
+        }
+        catch (Exception e) when (e is JobStoreException or StoreUnavailableException)
+        {
+            var problem = ProblemExceptionHandler.ToProblem(e);
+            var error = new LeaseCompletionError(problem.Status ?? 500, problem.Title ?? "", problem.Detail ?? "", problem.Type ?? "");
+            return new LeaseCompletionOutcome(jobId, completion.Attempt, null, error);
+        }
     }
 
     private static async Task<Ok<Job>> Fail(string jobId, FailLeaseRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
