@@ -22,7 +22,8 @@ public static partial class RedisServerCheck
     /// connection does not enable). Any eviction policy other than <c>noeviction</c> throws: Redis would
     /// delete keys under memory pressure, and a deleted key is a lost job, a broken index or a wrong
     /// counter. <c>appendonly no</c> logs a warning: a Redis restart then loses everything since the last
-    /// RDB snapshot.
+    /// RDB snapshot. An <c>appendfsync</c> other than <c>always</c> logs a milder one: a crash of redis-server or
+    /// its machine can then lose the last second or two of writes Redis had already acknowledged.
     /// </summary>
     public static async Task<IReadOnlyList<RedisServerSettings>> VerifyAsync(RedisStoreOptions options, ILogger logger, CancellationToken cancellationToken)
     {
@@ -56,6 +57,8 @@ public static partial class RedisServerCheck
                     "'redis-cli CONFIG SET maxmemory-policy noeviction' and 'CONFIG REWRITE'), and give Redis enough memory.");
             }
             if (!settings.AppendOnly) Log.AppendOnlyOff(logger, settings.EndPoint);
+            else if (settings.AppendFsync is { } fsync && !string.Equals(fsync, "always", StringComparison.OrdinalIgnoreCase))
+                Log.FsyncDeferred(logger, settings.EndPoint, fsync);
             else Log.Verified(logger, settings.EndPoint, settings.MaxMemoryPolicy, settings.AppendFsync ?? "unknown");
             results.Add(settings);
         }
@@ -92,6 +95,12 @@ public static partial class RedisServerCheck
             "REDIS AT {EndPoint} HAS appendonly no: a Redis restart loses every job accepted since its last snapshot. " +
             "Set 'appendonly yes' (and 'appendfsync everysec' or 'always') for a durable queue")]
         public static partial void AppendOnlyOff(ILogger logger, string endPoint);
+
+        [LoggerMessage(203, LogLevel.Warning,
+            "Redis at {EndPoint} has appendfsync {Fsync}: it acknowledges writes before they reach the disk, so a crash of " +
+            "redis-server or its machine can lose jobs accepted in the last second or two (more on a busy disk). Set " +
+            "'appendfsync always' where every accepted job must survive; see docs/operations.md")]
+        public static partial void FsyncDeferred(ILogger logger, string endPoint, string fsync);
 
         [LoggerMessage(202, LogLevel.Information, "Redis at {EndPoint}: maxmemory-policy {Policy}, appendonly yes, appendfsync {Fsync}")]
         public static partial void Verified(ILogger logger, string endPoint, string policy, string fsync);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RenderQueue.Storage.Redis.Tests;
 
-/// <summary>The start-up check refuses an evicting Redis and warns loudly without an append-only file.</summary>
+/// <summary>The start-up check refuses an evicting Redis, warns loudly without an append-only file and mildly when its fsync is deferred.</summary>
 public sealed class RedisServerCheckTests(RedisStoreFixture fixture) : IClassFixture<RedisStoreFixture>
 {
     [Fact]
@@ -26,7 +26,7 @@ public sealed class RedisServerCheckTests(RedisStoreFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Check_warns_when_the_append_only_file_is_off_and_passes_quietly_when_on()
+    public async Task Check_warns_when_the_append_only_file_is_off_more_mildly_when_fsync_is_deferred_and_passes_quietly_with_always()
     {
         var server = fixture.AdminServer;
         var withoutAof = new ListLogger();
@@ -40,15 +40,25 @@ public sealed class RedisServerCheckTests(RedisStoreFixture fixture) : IClassFix
         await server.ConfigSetAsync("appendonly", "yes");
         try
         {
-            var withAof = new ListLogger();
-            var durable = (await RedisServerCheck.VerifyAsync(fixture.Options(), withAof, CancellationToken.None)).Single();
+            var everySecond = new ListLogger();
+            var deferred = (await RedisServerCheck.VerifyAsync(fixture.Options(), everySecond, CancellationToken.None)).Single();
 
-            Assert.True(durable.AppendOnly);
-            Assert.Equal("everysec", durable.AppendFsync);
-            Assert.DoesNotContain(withAof.Entries, e => e.Level >= LogLevel.Warning);
+            Assert.True(deferred.AppendOnly);
+            Assert.Equal("everysec", deferred.AppendFsync);
+            var warning = Assert.Single(everySecond.Entries, e => e.Level == LogLevel.Warning);
+            Assert.Contains("appendfsync everysec", warning.Message, StringComparison.Ordinal);
+            Assert.Contains("'appendfsync always'", warning.Message, StringComparison.Ordinal);
+
+            await server.ConfigSetAsync("appendfsync", "always");
+            var always = new ListLogger();
+            var durable = (await RedisServerCheck.VerifyAsync(fixture.Options(), always, CancellationToken.None)).Single();
+
+            Assert.Equal("always", durable.AppendFsync);
+            Assert.DoesNotContain(always.Entries, e => e.Level >= LogLevel.Warning);
         }
         finally
         {
+            await server.ConfigSetAsync("appendfsync", "everysec");
             await server.ConfigSetAsync("appendonly", "no");
         }
     }
