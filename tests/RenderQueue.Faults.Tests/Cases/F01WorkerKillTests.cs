@@ -12,8 +12,8 @@ public sealed class F01WorkerKillTests(ITestOutputHelper output)
     [InlineData(StoreKind.Redis)]
     public async Task F1_kill_9_of_workers_mid_job_loses_nothing_completes_once_and_reoffers_each_orphan_within_the_bound(StoreKind store)
     {
-        var jobCount = Scale.Pick(600, 10_000);
-        var killCount = Scale.Pick(10, 50);
+        var jobCount = Scale.Pick(2_000, 10_000);
+        var killCount = Scale.Pick(20, 50);
         const int Fleet = 6; // one job at a time each, so one kill orphans at most one execution
         var figures = new Figures("F1", store, output);
         await using var bed = await FaultBed.StartAsync(store);
