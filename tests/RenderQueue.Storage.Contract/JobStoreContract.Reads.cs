@@ -216,6 +216,24 @@ public abstract partial class JobStoreContract<TFixture>
         Assert.Equal(job.Id, leased.Id);
     }
 
+    [Fact]
+    public async Task Activity_of_a_batch_counts_every_job_and_keeps_the_depth_after_the_last_change()
+    {
+        await Store.EnqueueAsync([.. Enumerable.Range(0, 5).Select(_ => NewJob(queue: "batch"))], None);
+        await Store.EnqueueAsync([NewJob(queue: "other")], None);
+        var leased = await Store.LeaseAsync(Lease() with { Queues = ["batch"], MaxJobs = 3 }, None);
+        await Store.CompleteAsync(leased[0].LeaseToken, null, None);
+
+        var activity = (await Store.GetActivityAsync(Time.GetUtcNow() - TimeSpan.FromHours(1), None)).ToDictionary(a => a.Queue);
+
+        var batch = activity["batch"];
+        Assert.Equal((5, 3, 1, 2), (batch.Submitted, batch.Started, batch.Succeeded, batch.Depth));
+        Assert.Equal(3, batch.WaitBuckets.Sum());
+        Assert.Equal((1, 0, 1), (activity["other"].Submitted, activity["other"].Started, activity["other"].Depth));
+        var counts = await Counts("batch");
+        Assert.Equal((2, 2, 1), (counts.Queued, counts.Running, counts.Succeeded));
+    }
+
     private async Task<Job?> AnyJob(JobState state, Random random)
     {
         var items = (await Store.ListAsync(new JobQuery { States = [state], Limit = 20 }, None)).Items;

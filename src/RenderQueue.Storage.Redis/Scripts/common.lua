@@ -27,8 +27,23 @@ local function int(n) return string.format('%d', n) end
 local ready_queues = {}
 local last_event = 0
 
-local function load_job(id)
-  local queue = redis.call('HGET', gk('jobs'), id)
+-- Counter changes (per-state counts, per-minute activity) are summed while the script runs and written once at its
+-- end by flush(), as is each touched minute's queue depth: a lease of 32 jobs or a submit of 1,000 then costs one
+-- HINCRBY per counter, not one per job. Nothing reads these counters while a script runs.
+local deltas = {}
+local depth_minutes = {}
+local function incr(key, field, n)
+  local fields = deltas[key]
+  if not fields then
+    fields = {}
+    deltas[key] = fields
+  end
+  fields[field] = (fields[field] or 0) + n
+end
+
+-- A job as a table of its fields, or nil if unknown; pass its queue when it is known, to save a lookup.
+local function load_job(id, queue)
+  queue = queue or redis.call('HGET', gk('jobs'), id)
   if not queue then return nil end
   local flat = redis.call('HGETALL', job_key(queue, id))
   local j = {}
@@ -189,42 +204,43 @@ local function record(j, prev, event_type, reason)
   local queue_key = qk(j.queue, 'queue')
   if prev ~= j.state then
     if prev then
-      redis.call('HINCRBY', queue_key, prev, -1)
-      redis.call('HINCRBY', queue_key, j.state, 1)
-      if FINISHED[j.state] then redis.call('HINCRBY', queue_key, 'total_' .. j.state, 1) end
+      incr(queue_key, prev, -1)
+      incr(queue_key, j.state, 1)
+      if FINISHED[j.state] then incr(queue_key, 'total_' .. j.state, 1) end
     else
-      redis.call('HINCRBY', queue_key, j.state, 1)
-      redis.call('HINCRBY', queue_key, 'total_submitted', 1)
+      incr(queue_key, j.state, 1)
+      incr(queue_key, 'total_submitted', 1)
     end
-    local depth = tonumber(redis.call('HGET', queue_key, 'queued') or '0')
-
     local minute = math.floor(tonumber(j.updated) / 60000) * 60000
     local activity = qk(j.queue, 'activity:' .. int(minute))
-    redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
-    if not prev then redis.call('HINCRBY', activity, 'submitted', 1) end
+    if not depth_minutes[activity] then
+      depth_minutes[activity] = j.queue
+      redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
+    end
+    if not prev then incr(activity, 'submitted', 1) end
     if j.state == 'running' then
-      redis.call('HINCRBY', activity, 'started', 1)
+      incr(activity, 'started', 1)
       if present(j, 'started') and present(j, 'queued_at') then
-        redis.call('HINCRBY', activity, 'w' .. wait_bucket(tonumber(j.started) - tonumber(j.queued_at)), 1)
+        incr(activity, 'w' .. wait_bucket(tonumber(j.started) - tonumber(j.queued_at)), 1)
       end
     elseif FINISHED[j.state] then
-      redis.call('HINCRBY', activity, j.state, 1)
+      incr(activity, j.state, 1)
     end
-    redis.call('HSET', activity, 'depth', depth)
   end
 
   if prev == 'running' and present(j, 'error_class') and j.error_class ~= 'released'
       and (event_type == 'job.failed' or event_type == 'job.retrying' or event_type == 'job.requeued') then
     local minute = math.floor(tonumber(j.updated) / 60000) * 60000
     redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
-    redis.call('HINCRBY', qk(j.queue, 'activity:' .. int(minute)), 'f:' .. j.error_class, 1)
+    incr(qk(j.queue, 'activity:' .. int(minute)), 'f:' .. j.error_class, 1)
   end
 
   if prev == 'running' and j.state == 'succeeded' and present(j, 'started') and present(j, 'finished') then
     local durations = qk(j.queue, 'durations')
     local sample = tonumber(j.finished) - tonumber(j.started)
-    local mean = tonumber(redis.call('HGET', durations, j.type) or '')
-    local samples = tonumber(redis.call('HGET', durations, j.type .. ':n') or '0')
+    local known = redis.call('HMGET', durations, j.type, j.type .. ':n')
+    local mean = tonumber(known[1] or '')
+    local samples = tonumber(known[2] or '0')
     if mean then mean = mean + (sample - mean) / math.min(samples + 1, 20) else mean = sample end
     redis.call('HSET', durations, j.type, string.format('%.17g', mean), j.type .. ':n', samples + 1)
   end
@@ -268,9 +284,24 @@ local function publish()
   redis.call('PUBLISH', gk('signals'), table.concat(parts, '\n'))
 end
 
+-- Writes the summed counter changes, then the queue depth of every minute that saw a change of state.
+local function flush()
+  for key, fields in pairs(deltas) do
+    for field, n in pairs(fields) do
+      if n ~= 0 then redis.call('HINCRBY', key, field, n) end
+    end
+  end
+  deltas = {}
+  for activity, queue in pairs(depth_minutes) do
+    redis.call('HSET', activity, 'depth', redis.call('HGET', qk(queue, 'queue'), 'queued') or '0')
+  end
+  depth_minutes = {}
+end
+
 -- The reply of every script: { status, last event sequence, queues made ready, value }. The caller raises
--- its own signals from it at once; other instances get them through the channel.
+-- its own signals from it at once; other instances get them through the channel. It writes the counters first.
 local function reply(status, value)
+  flush()
   local queues = {}
   for queue in pairs(ready_queues) do queues[#queues + 1] = queue end
   return { status, int(last_event), queues, value or {} }

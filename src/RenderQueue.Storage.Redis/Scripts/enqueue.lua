@@ -16,6 +16,7 @@ for n = 0, count - 1 do
     results[#results + 1] = { 0, flatten(load_job(existing)) }
   else
     if redis.call('HEXISTS', gk('jobs'), input.id) == 1 then
+      flush() -- the jobs stored before this one stay, counted
       return redis.error_reply('ERR job id ' .. input.id .. ' already exists')
     end
     local seq = redis.call('INCR', gk('seq'))

@@ -62,7 +62,7 @@ if max_jobs >= 1 then
   end
 end
 
-local chosen, scanned, batch, batch_queue = {}, 0, nil, nil
+local chosen, chosen_queue, scanned, batch, batch_queue = {}, {}, 0, nil, nil
 while #chosen < max_jobs and scanned < scan_limit do
   local best
   for _, stream in ipairs(streams) do
@@ -77,6 +77,7 @@ while #chosen < max_jobs and scanned < scan_limit do
   local req = redis.call('HMGET', job_key(best.queue, candidate.id), 'req_labels', 'req_models', 'req_vram', 'batch')
   if meets(req[1], req[2], req[3]) then
     chosen[#chosen + 1] = candidate.id
+    chosen_queue[candidate.id] = best.queue
     if #chosen == 1 and req[4] then
       batch, batch_queue = req[4], best.queue
       break
@@ -90,12 +91,15 @@ if batch and #chosen < max_jobs then
     if #chosen >= max_jobs then break end
     if id ~= chosen[1] then
       local f = redis.call('HMGET', job_key(batch_queue, id), 'type', 'req_labels', 'req_models', 'req_vram')
-      if types[f[1]] and meets(f[2], f[3], f[4]) then chosen[#chosen + 1] = id end
+      if types[f[1]] and meets(f[2], f[3], f[4]) then
+        chosen[#chosen + 1] = id
+        chosen_queue[id] = batch_queue
+      end
     end
   end
 end
 
 local leased = {}
-for _, id in ipairs(chosen) do leased[#leased + 1] = lease_job(load_job(id), worker, lease_ms) end
+for _, id in ipairs(chosen) do leased[#leased + 1] = lease_job(load_job(id, chosen_queue[id]), worker, lease_ms) end
 publish()
 return reply('ok', leased)
