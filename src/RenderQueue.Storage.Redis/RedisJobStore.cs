@@ -88,6 +88,19 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken) =>
         TransitionAsync(StoreScripts.Complete, lease, [JobHash.JsonOrEmpty(result)], cancellationToken);
 
+    public async Task<IReadOnlyList<CompletionResult>> CompleteManyAsync(IReadOnlyList<CompletionRequest> completions, CancellationToken cancellationToken)
+    {
+        RedisValue[] arguments = [completions.Count, .. completions.SelectMany(c => new RedisValue[] { c.Lease.JobId, c.Lease.Attempt, JobHash.JsonOrEmpty(c.Result) })];
+        var reply = await RunAsync(StoreScripts.CompleteMany, arguments, cancellationToken);
+        return [.. reply.Items.Select((item, i) =>
+        {
+            var parts = (RedisResult[])item!;
+            var lease = completions[i].Lease;
+            var refusal = ScriptReply.Refusal((string)parts[0]!, parts[1], lease.JobId, lease);
+            return new CompletionResult(lease, refusal is null ? JobHash.Read(parts[1]) : null, refusal);
+        })];
+    }
+
     public Task<Job> FailAsync(LeaseToken lease, JobFailure failure, CancellationToken cancellationToken)
     {
         // The backoff only applies while the token holds the lease, when the token's attempt is the job's.

@@ -38,20 +38,28 @@ internal sealed class ScriptReply
     }
 
     /// <summary>Turns a refusal about <paramref name="jobId"/> into the store exception it stands for.</summary>
-    public ScriptReply ThrowIfRefused(string jobId, LeaseToken? token = null, string operation = "change")
+    public ScriptReply ThrowIfRefused(string jobId, LeaseToken? token = null, string operation = "change") =>
+        Refusal(Status, Value, jobId, token, operation) is { } refusal ? throw refusal : this;
+
+    /// <summary>
+    /// The store exception a script's <paramref name="status"/> about <paramref name="jobId"/> stands for, with the
+    /// refusal's details in <paramref name="value"/>; null for <c>ok</c>.
+    /// </summary>
+    public static JobStoreException? Refusal(string status, RedisResult value, string jobId, LeaseToken? token = null, string operation = "change")
     {
-        switch (Status)
+        switch (status)
         {
             case "ok":
-                return this;
+                return null;
             case "not_found":
-                throw new JobNotFoundException(jobId);
+                return new JobNotFoundException(jobId);
             case "lease_conflict":
-                throw new LeaseConflictException(token ?? new LeaseToken(jobId, 0), State(Items[0]), int.Parse((string)Items[1]!, System.Globalization.CultureInfo.InvariantCulture));
+                var conflict = (RedisResult[])value!;
+                return new LeaseConflictException(token ?? new LeaseToken(jobId, 0), State(conflict[0]), int.Parse((string)conflict[1]!, System.Globalization.CultureInfo.InvariantCulture));
             case "state_conflict":
-                throw new JobStateConflictException(jobId, State(Items[0]), operation);
+                return new JobStateConflictException(jobId, State(((RedisResult[])value!)[0]), operation);
             default:
-                throw new InvalidOperationException($"A Redis script answered the unknown status '{Status}'.");
+                throw new InvalidOperationException($"A Redis script answered the unknown status '{status}'.");
         }
     }
 

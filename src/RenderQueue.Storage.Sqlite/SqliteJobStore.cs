@@ -102,6 +102,30 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken) =>
         TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Complete(job, lease, result, now), cancellationToken);
 
+    public Task<IReadOnlyList<CompletionResult>> CompleteManyAsync(IReadOnlyList<CompletionRequest> completions, CancellationToken cancellationToken) =>
+        _writer.WriteAsync<IReadOnlyList<CompletionResult>>(context =>
+        {
+            var now = Now;
+            var results = new List<CompletionResult>(completions.Count);
+            foreach (var (lease, result) in completions)
+            {
+                long seq;
+                JobChange change;
+                try
+                {
+                    (seq, var job) = JobTable.Load(context.Sql, lease.JobId);
+                    change = JobLifecycle.Complete(job, lease, result, now);
+                }
+                catch (JobStoreException refusal)
+                {
+                    results.Add(new CompletionResult(lease, null, refusal)); // refused before writing anything
+                    continue;
+                }
+                results.Add(new CompletionResult(lease, ChangeRecorder.Apply(context, seq, change), null));
+            }
+            return results;
+        }, cancellationToken);
+
     public Task<Job> FailAsync(LeaseToken lease, JobFailure failure, CancellationToken cancellationToken) =>
         TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Fail(job, lease, failure, now, _rules.Retry, Random.Shared.NextDouble()), cancellationToken);
 

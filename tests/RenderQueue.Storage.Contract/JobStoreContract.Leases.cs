@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
 using Xunit;
 
 namespace RenderQueue.Storage.Contract;
@@ -83,6 +84,38 @@ public abstract partial class JobStoreContract<TFixture>
         Assert.Equal(done.FinishedAt, after.FinishedAt);
         Assert.Equal(1234, after.Result!.Value.GetProperty("seed").GetInt32());
         Assert.Equal(1, (await Counts()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Complete_many_applies_each_held_lease_and_refuses_the_others_on_their_own_in_order()
+    {
+        await Store.EnqueueAsync([.. Enumerable.Range(0, 3).Select(_ => NewJob())], None);
+        var leased = await Store.LeaseAsync(Lease() with { MaxJobs = 3 }, None);
+        Assert.Equal(3, leased.Count);
+        var unknown = new LeaseToken(JobId.New(Time), 1);
+        var stale = leased[1].LeaseToken with { Attempt = 2 };
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        var results = await Store.CompleteManyAsync(
+        [
+            new CompletionRequest(leased[0].LeaseToken, SampleResult), new CompletionRequest(stale),
+            new CompletionRequest(unknown), new CompletionRequest(leased[2].LeaseToken),
+            new CompletionRequest(leased[0].LeaseToken), // the same job again: its lease is gone by now
+        ], None);
+
+        Assert.Equal([leased[0].LeaseToken, stale, unknown, leased[2].LeaseToken, leased[0].LeaseToken], results.Select(r => r.Lease));
+        Assert.Equal(JobState.Succeeded, results[0].Job!.State);
+        Assert.Equal(1234, results[0].Job!.Result!.Value.GetProperty("seed").GetInt32());
+        Assert.Equal(Time.GetUtcNow(), results[0].Job!.FinishedAt);
+        Assert.IsType<LeaseConflictException>(results[1].Refusal);
+        Assert.IsType<JobNotFoundException>(results[2].Refusal);
+        Assert.Equal(JobState.Succeeded, results[3].Job!.State);
+        Assert.IsType<LeaseConflictException>(results[4].Refusal);
+        Assert.All(results, r => Assert.True(r.Job is null != (r.Refusal is null)));
+        Assert.Equal(JobState.Running, (await Reload(leased[1].Id)).State); // the stale attempt changed nothing
+        var counts = await Counts();
+        Assert.Equal((1, 2), (counts.Running, counts.Succeeded));
+        Assert.Single(await EventsOf(leased[2].Id), e => e.Type == JobEventTypes.Succeeded);
     }
 
     [Fact]

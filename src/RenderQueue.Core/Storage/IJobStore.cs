@@ -37,6 +37,10 @@ public interface IJobStore
 
     Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken);
 
+    /// <summary>Completes several leased jobs in one commit, as a worker finishes a leased batch. Each is fenced by
+    /// its own attempt and applied or refused on its own; the results come back in the order asked.</summary>
+    Task<IReadOnlyList<CompletionResult>> CompleteManyAsync(IReadOnlyList<CompletionRequest> completions, CancellationToken cancellationToken);
+
     Task<Job> FailAsync(LeaseToken lease, JobFailure failure, CancellationToken cancellationToken);
 
     /// <summary>Gives an unfinished job back to the queue at once without charging the attempt.</summary>

@@ -77,8 +77,8 @@ internal static class LeasesApi
     }
 
     /// <summary>
-    /// Completes a leased batch in one request. The completions go to the store all at once, so it commits them
-    /// together (one SQLite group commit, pipelined Redis scripts); each is fenced and refused on its own.
+    /// Completes a leased batch in one request and one store commit; each completion is fenced and refused on its
+    /// own, its refusal answered as the problem a single complete would have returned.
     /// </summary>
     private static async Task<Ok<CompleteLeasesResponse>> CompleteMany(
         CompleteLeasesRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
@@ -94,25 +94,22 @@ internal static class LeasesApi
         }
         RequestValidationException.ThrowIfAny(errors);
 
-        var outcomes = await Task.WhenAll(completions.Select(c => CompleteOneAsync(c, store, metrics, ct)));
-        return TypedResults.Ok(new CompleteLeasesResponse(outcomes));
+        var results = await store.CompleteManyAsync(
+            [.. completions.Select(c => new CompletionRequest(new LeaseToken(c.JobId!, c.Attempt), c.Result))], ct); // an id that is no job's is refused on its own
+        return TypedResults.Ok(new CompleteLeasesResponse([.. results.Select(r => Outcome(r, metrics))]));
     }
 
-    private static async Task<LeaseCompletionOutcome> CompleteOneAsync(LeaseCompletion completion, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
+    private static LeaseCompletionOutcome Outcome(CompletionResult result, RenderQueueMetrics metrics)
     {
-        var jobId = completion.JobId!;
-        try
+        var (jobId, attempt) = (result.Lease.JobId, result.Lease.Attempt);
+        if (result.Job is { } job)
         {
-            var job = await store.CompleteAsync(new LeaseToken(JobIds.Require(jobId), completion.Attempt), completion.Result, ct);
             metrics.Completed(job);
-            return new LeaseCompletionOutcome(jobId, completion.Attempt, job.State, null);
+            return new LeaseCompletionOutcome(jobId, attempt, job.State, null);
         }
-        catch (Exception e) when (e is JobStoreException or StoreUnavailableException)
-        {
-            var problem = ProblemExceptionHandler.ToProblem(e);
-            var error = new LeaseCompletionError(problem.Status ?? 500, problem.Title ?? "", problem.Detail ?? "", problem.Type ?? "");
-            return new LeaseCompletionOutcome(jobId, completion.Attempt, null, error);
-        }
+        var problem = ProblemExceptionHandler.ToProblem(result.Refusal!);
+        return new LeaseCompletionOutcome(jobId, attempt, null,
+            new LeaseCompletionError(problem.Status ?? 500, problem.Title ?? "", problem.Detail ?? "", problem.Type ?? ""));
     }
 
     private static async Task<Ok<Job>> Fail(string jobId, FailLeaseRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
