@@ -101,12 +101,11 @@ local function deadline_of(j)
   return nil
 end
 
--- Listing indexes by (state), (queue, state), (type, state), (queue, type, state), all scored by seq.
+-- Listing indexes by (queue, state) and (queue, type, state), scored by seq. A listing across queues merges the
+-- queues' indexes (list.lua): global indexes as well would double the sorted-set writes of every transition.
 local function state_keys(j, state)
   return {
-    gk('state:' .. state),
     qk(j.queue, 'state:' .. state),
-    gk('type:' .. j.type .. ':state:' .. state),
     qk(j.queue, 'type:' .. j.type .. ':state:' .. state),
   }
 end

@@ -1,6 +1,6 @@
--- ListAsync: newest first. Each requested state is read from its own index ((state), (queue, state),
--- (type, state) or (queue, type, state), scored by seq) and the ranges are merged, so a page costs
--- O(states · (log n + limit)). arg: before seq ('' = from the newest), count (limit + 1), queue or '',
+-- ListAsync: newest first. Each requested state is read from its queue's index ((queue, state) or (queue, type,
+-- state), scored by seq), of every queue when none is asked for, and the ranges are merged, so a page costs
+-- O(queues · states · (log n + limit)). arg: before seq ('' = from the newest), count (limit + 1), queue or '',
 -- type or '', states (JSON; empty = all). Replies with { seqs..., } and the jobs of the first count - 1.
 local before = arg(1) == '' and '+inf' or ('(' .. arg(1))
 local count = tonumber(arg(2))
@@ -17,14 +17,14 @@ if #states == 0 and queue == '' and jtype == '' then
   range(gk('all'))
 else
   if #states == 0 then states = STATES end
+  local queues = queue ~= '' and { queue } or redis.call('SMEMBERS', gk('queues'))
   local done = {}
   for _, state in ipairs(states) do
     if not done[state] then
       done[state] = true
-      if queue ~= '' and jtype ~= '' then range(qk(queue, 'type:' .. jtype .. ':state:' .. state))
-      elseif queue ~= '' then range(qk(queue, 'state:' .. state))
-      elseif jtype ~= '' then range(gk('type:' .. jtype .. ':state:' .. state))
-      else range(gk('state:' .. state)) end
+      for _, q in ipairs(queues) do
+        range(jtype ~= '' and qk(q, 'type:' .. jtype .. ':state:' .. state) or qk(q, 'state:' .. state))
+      end
     end
   end
   table.sort(found, function(a, b) return a.seq > b.seq end)
