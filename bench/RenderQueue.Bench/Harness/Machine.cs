@@ -20,6 +20,9 @@ internal static class Machine
 
     public static long MemoryAvailableBytes => MemInfo("MemAvailable:");
 
+    /// <summary>Written data the kernel still holds in memory to write to disk (dirty and under write-back).</summary>
+    public static long UnwrittenBytes => MemInfo("Dirty:") + MemInfo("Writeback:");
+
     /// <summary>Resident set size of a process now.</summary>
     public static long RssBytes(int pid) => Status(pid, "VmRSS:");
 
