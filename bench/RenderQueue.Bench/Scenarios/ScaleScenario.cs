@@ -8,9 +8,9 @@ namespace RenderQueue.Bench.Scenarios;
 /// <summary>
 /// Scale: one server whose store is filled to each checkpoint in turn (1,000 … 10,000,000 queued jobs). At each: the
 /// submit rate of that stretch, lease latency (one worker, lease one job then complete it, sequentially), stats and
-/// first jobs-list page latency, the server's RSS and the store's size, once the fill's writes have reached the disk
-/// (<see cref="SettleAsync"/>). Filling stops early — and says so — when the machine runs short of memory or disk, or
-/// Redis refuses writes at its <c>maxmemory</c>.
+/// first jobs-list page latency, the server's RSS and the store's size, and the CPU a lease cycle costs the server and
+/// redis-server, once the fill's after-effects are over (<see cref="SettleAsync"/>). Filling stops early — and says
+/// so — when the machine runs short of memory or disk, or Redis refuses writes at its <c>maxmemory</c>.
 /// </summary>
 internal static class ScaleScenario
 {
@@ -46,10 +46,11 @@ internal static class ScaleScenario
             var (added, fillTime, stop) = await FillAsync(api, server, stored, checkpoint, minFree, ct);
             stored += added;
             ceiling = stop;
-            var (settle, unwritten) = await SettleAsync(added, ct);
+            var (settle, unwritten) = await SettleAsync(server, added, ct);
 
             var load = LoadNow;
             var leases = new Latencies();
+            var (serverCpu0, redisCpu0) = server.CpuTime;
             for (var i = 0; i < Math.Min(leaseSamples, Math.Max(1, stored / 2)); i++)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -57,6 +58,7 @@ internal static class ScaleScenario
                 leases.AddSince(started);
                 foreach (var job in jobs) await api.CompleteAsync(job, ct);
             }
+            var (serverCpu1, redisCpu1) = server.CpuTime;
             var stats = await TimeAsync(() => api.GetAsync("api/v1/stats", ct), readSamples);
             var list = await TimeAsync(() => api.GetAsync("api/v1/jobs?limit=50", ct), readSamples);
             var point = new Point(stored, added / fillTime.TotalSeconds, leases, stats, list, server.RssBytes,
@@ -67,6 +69,8 @@ internal static class ScaleScenario
                 Cell("submit_jobs_per_s", point.SubmitRate),
                 Cell("lease_p50_ms", leases.Percentile(0.5)),
                 Cell("lease_p99_ms", leases.Percentile(0.99)),
+                Cell("lease_server_cpu_ms", (serverCpu1 - serverCpu0).TotalMilliseconds / leases.Count),
+                Cell("lease_redis_cpu_ms", options.Store == StoreKind.Redis ? (redisCpu1 - redisCpu0).TotalMilliseconds / leases.Count : null),
                 Cell("stats_p50_ms", stats.Percentile(0.5)),
                 Cell("stats_p99_ms", stats.Percentile(0.99)),
                 Cell("list_p50_ms", list.Percentile(0.5)),
@@ -115,18 +119,24 @@ internal static class ScaleScenario
     }
 
     /// <summary>
-    /// Waits, before measuring, for the kernel to write out what the fill left in memory (at most 10 minutes). A fill
-    /// of millions of jobs in minutes leaves gigabytes of dirty pages, and while the kernel throttles writers to drain
-    /// them, every commit (an AOF write, a WAL append) waits: a backlog no steady workload has. Returns the time
-    /// waited and what was still unwritten when measuring started.
+    /// Waits, before measuring, until the fill's after-effects are over (at most 10 minutes): the kernel has written
+    /// out what the fill left in memory, and the server has stopped working in the background (under a tenth of a
+    /// core over a second; its change-feed reader may still be catching up). A fill of millions of jobs in minutes
+    /// leaves gigabytes of dirty pages, and while the kernel throttles writers to drain them every commit waits: a
+    /// backlog no steady workload has. Returns the time waited and what was still unwritten when measuring started.
     /// </summary>
-    private static async Task<(TimeSpan Waited, long Unwritten)> SettleAsync(long added, CancellationToken ct)
+    private static async Task<(TimeSpan Waited, long Unwritten)> SettleAsync(BenchServer server, long added, CancellationToken ct)
     {
         const long Settled = 64L << 20;
         var watch = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, 0.1 + added / 100_000.0)), ct); // the WAL checkpoint catches up
-        while (Machine.UnwrittenBytes > Settled && watch.Elapsed < TimeSpan.FromMinutes(10))
+        while (watch.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var cpu = server.CpuTime.Server;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var busy = server.CpuTime.Server - cpu > TimeSpan.FromMilliseconds(100);
+            if (!busy && Machine.UnwrittenBytes <= Settled) break;
+        }
         return (watch.Elapsed, Machine.UnwrittenBytes);
     }
 
