@@ -29,10 +29,10 @@ internal sealed partial class JobScheduler(
     {
         while (!leading.IsCancellationRequested)
         {
-            var sleep = options.Value.MaxInterval;
+            var wakeAt = time.GetUtcNow() + options.Value.MaxInterval;
             try
             {
-                sleep = await PromoteAsync(leading);
+                wakeAt = await PromoteAsync(leading);
             }
             catch (StoreUnavailableException e)
             {
@@ -42,12 +42,12 @@ internal sealed partial class JobScheduler(
             {
                 Log.PromoteFailed(logger, e);
             }
-            await SleepAsync(sleep, leading);
+            await SleepUntilAsync(wakeAt, leading);
         }
     }
 
-    /// <summary>Promotes what is due; returns how long until the next job comes due.</summary>
-    private async Task<TimeSpan> PromoteAsync(CancellationToken ct)
+    /// <summary>Promotes what is due; returns when to look again: the next due time, at most the longest interval.</summary>
+    private async Task<DateTimeOffset> PromoteAsync(CancellationToken ct)
     {
         int promoted;
         do
@@ -56,26 +56,24 @@ internal sealed partial class JobScheduler(
             if (promoted > 0) Log.Promoted(logger, promoted);
         } while (promoted == Batch);
 
-        var max = options.Value.MaxInterval;
-        if (await store.NextDueAsync(ct) is not { } next) return max;
-        var until = next - time.GetUtcNow();
-        return until <= TimeSpan.Zero ? TimeSpan.Zero : until < max ? until : max;
+        var latest = time.GetUtcNow() + options.Value.MaxInterval;
+        return await store.NextDueAsync(ct) is { } next && next < latest ? next : latest;
     }
 
-    private async Task SleepAsync(TimeSpan sleep, CancellationToken ct)
+    /// <summary>
+    /// Sleeps until <paramref name="wakeAt"/> or a wake-up. The clock is read again once the timer is set, so a clock
+    /// that passed the due time meanwhile is not missed; the wake-up is taken only when this sleep ends, so a sleep
+    /// that timed out leaves no reader behind to swallow the next one.
+    /// </summary>
+    private async Task SleepUntilAsync(DateTimeOffset wakeAt, CancellationToken ct)
     {
-        if (sleep <= TimeSpan.Zero) return;
-        try
-        {
-            await _wake.Reader.ReadAsync(ct).AsTask().WaitAsync(sleep, time, ct);
-        }
-        catch (TimeoutException)
-        {
-            // the due time came
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // the term ended, or the node stops
-        }
+        var remaining = wakeAt - time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero) return;
+        using var sleeping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var woken = _wake.Reader.WaitToReadAsync(sleeping.Token).AsTask();
+        var due = Task.Delay(remaining, time, sleeping.Token);
+        if (time.GetUtcNow() < wakeAt) await Task.WhenAny(woken, due);
+        await sleeping.CancelAsync();
+        _wake.Reader.TryRead(out _); // what woke us, if anything: the next promotion covers it
     }
 }
