@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RenderQueue.Client;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Events;
 
 namespace RenderQueue.Server.Tests;
@@ -85,6 +87,25 @@ public sealed class EventsTests : IDisposable
         Assert.True(await events.MoveNextAsync());
         Assert.Equal(second.Id, events.Current.JobId);
         Assert.True(events.Current.Sequence > sequence);
+    }
+
+    [Fact]
+    public async Task Events_after_idle_spells_arrive_at_once_not_at_the_next_safety_net_recheck()
+    {
+        var (events, stop) = await ConnectAsync(new EventStreamQuery());
+        await using var _ = events;
+        using var __ = stop;
+        var recheck = _app.Services.GetRequiredService<IOptions<LeaseOptions>>().Value.RecheckInterval;
+
+        // Each idle spell ends the hub's wait at its time limit. The clock does not move while a job's event travels,
+        // so an event that waited for the next re-check would never arrive.
+        for (var spell = 0; spell < 3; spell++)
+        {
+            _app.Clock.Advance(recheck);
+            var job = await _client.SubmitAsync(Job());
+            Assert.True(await events.MoveNextAsync());
+            Assert.Equal((JobEventTypes.Submitted, job.Id), (events.Current.Type, events.Current.JobId));
+        }
     }
 
     [Fact]

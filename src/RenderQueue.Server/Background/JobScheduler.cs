@@ -42,7 +42,7 @@ internal sealed partial class JobScheduler(
             {
                 Log.PromoteFailed(logger, e);
             }
-            await SleepUntilAsync(wakeAt, leading);
+            await _wake.Reader.WaitForSignalAsync(wakeAt, time, leading);
         }
     }
 
@@ -58,22 +58,5 @@ internal sealed partial class JobScheduler(
 
         var latest = time.GetUtcNow() + options.Value.MaxInterval;
         return await store.NextDueAsync(ct) is { } next && next < latest ? next : latest;
-    }
-
-    /// <summary>
-    /// Sleeps until <paramref name="wakeAt"/> or a wake-up. The clock is read again once the timer is set, so a clock
-    /// that passed the due time meanwhile is not missed; the wake-up is taken only when this sleep ends, so a sleep
-    /// that timed out leaves no reader behind to swallow the next one.
-    /// </summary>
-    private async Task SleepUntilAsync(DateTimeOffset wakeAt, CancellationToken ct)
-    {
-        var remaining = wakeAt - time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero) return;
-        using var sleeping = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var woken = _wake.Reader.WaitToReadAsync(sleeping.Token).AsTask();
-        var due = Task.Delay(remaining, time, sleeping.Token);
-        if (time.GetUtcNow() < wakeAt) await Task.WhenAny(woken, due);
-        await sleeping.CancelAsync();
-        _wake.Reader.TryRead(out _); // what woke us, if anything: the next promotion covers it
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
 
 namespace RenderQueue.Server.Events;
@@ -101,17 +102,9 @@ internal sealed partial class EventHub(
         }
     }
 
-    private async Task WaitForAppendAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _appended.Reader.ReadAsync(stoppingToken).AsTask().WaitAsync(leases.Value.RecheckInterval, time, stoppingToken);
-        }
-        catch (TimeoutException)
-        {
-            // the safety-net look at the feed
-        }
-    }
+    /// <summary>Waits for an append signal, or the safety-net look at the feed after the re-check interval.</summary>
+    private Task WaitForAppendAsync(CancellationToken stoppingToken) =>
+        _appended.Reader.WaitForSignalAsync(time.GetUtcNow() + leases.Value.RecheckInterval, time, stoppingToken);
 
     private void Deliver(JobEvent e)
     {
