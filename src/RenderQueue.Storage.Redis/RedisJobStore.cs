@@ -85,8 +85,11 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     public Task<Job> AddArtifactAsync(LeaseToken lease, ArtifactInfo artifact, CancellationToken cancellationToken) =>
         TransitionAsync(StoreScripts.AddArtifact, lease, [artifact.Name, JsonSerializer.Serialize(artifact, RenderQueueJson.Compact)], cancellationToken);
 
-    public Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Complete, lease, [JobHash.JsonOrEmpty(result)], cancellationToken);
+    public async Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken)
+    {
+        var completion = (await CompleteManyAsync([new CompletionRequest(lease, result)], cancellationToken))[0];
+        return completion.Job ?? throw completion.Refusal!;
+    }
 
     public async Task<IReadOnlyList<CompletionResult>> CompleteManyAsync(IReadOnlyList<CompletionRequest> completions, CancellationToken cancellationToken)
     {

@@ -7,7 +7,6 @@ internal static class StoreScripts
     public static readonly RedisScript Lease = RedisScript.Load("lease");
     public static readonly RedisScript Renew = RedisScript.Load("renew");
     public static readonly RedisScript AddArtifact = RedisScript.Load("add_artifact");
-    public static readonly RedisScript Complete = RedisScript.Load("complete");
     public static readonly RedisScript CompleteMany = RedisScript.Load("complete_many");
     public static readonly RedisScript Fail = RedisScript.Load("fail");
     public static readonly RedisScript Release = RedisScript.Load("release");

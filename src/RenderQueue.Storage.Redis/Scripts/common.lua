@@ -363,16 +363,6 @@ local function lease_job(j, worker, lease_ms)
   return apply(j, 'queued', 'job.started')
 end
 
--- Success of the running attempt (JobLifecycle.Complete); result is JSON text or ''.
-local function complete_job(j, result)
-  end_attempt(j, 'succeeded', nil)
-  set(j, 'result', result ~= '' and result or false)
-  unset(j, 'error')
-  unset(j, 'error_class')
-  if present(j, 'p_max') then set(j, 'p_value', j.p_max) end
-  return apply(j, 'running', 'job.succeeded')
-end
-
 -- TimeSpan.ToString() ("c" format) of a number of milliseconds, as JobLifecycle.TimeOut prints it.
 local function timespan_text(ms)
   local days = math.floor(ms / 86400000)
