@@ -31,7 +31,7 @@ local last_event = 0
 -- end by flush(), as is each touched minute's queue depth: a lease of 32 jobs or a submit of 1,000 then costs one
 -- HINCRBY per counter, not one per job. Nothing reads these counters while a script runs.
 local deltas = {}
-local depth_minutes = {}
+local touched_minutes = {} -- activity key -> queue
 local function incr(key, field, n)
   local fields = deltas[key]
   if not fields then
@@ -212,8 +212,8 @@ local function record(j, prev, event_type, reason)
     end
     local minute = math.floor(tonumber(j.updated) / 60000) * 60000
     local activity = qk(j.queue, 'activity:' .. int(minute))
-    if not depth_minutes[activity] then
-      depth_minutes[activity] = j.queue
+    if not touched_minutes[activity] then
+      touched_minutes[activity] = j.queue
       redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
     end
     if not prev then incr(activity, 'submitted', 1) end
@@ -225,13 +225,11 @@ local function record(j, prev, event_type, reason)
     elseif FINISHED[j.state] then
       incr(activity, j.state, 1)
     end
-  end
-
-  if prev == 'running' and present(j, 'error_class') and j.error_class ~= 'released'
-      and (event_type == 'job.failed' or event_type == 'job.retrying' or event_type == 'job.requeued') then
-    local minute = math.floor(tonumber(j.updated) / 60000) * 60000
-    redis.call('ZADD', qk(j.queue, 'minutes'), minute, int(minute))
-    incr(qk(j.queue, 'activity:' .. int(minute)), 'f:' .. j.error_class, 1)
+    -- A failed attempt always leaves running, so its class is counted in the minute of that change.
+    if prev == 'running' and present(j, 'error_class') and j.error_class ~= 'released'
+        and (event_type == 'job.failed' or event_type == 'job.retrying' or event_type == 'job.requeued') then
+      incr(activity, 'f:' .. j.error_class, 1)
+    end
   end
 
   if prev == 'running' and j.state == 'succeeded' and present(j, 'started') and present(j, 'finished') then
@@ -291,10 +289,10 @@ local function flush()
     end
   end
   deltas = {}
-  for activity, queue in pairs(depth_minutes) do
+  for activity, queue in pairs(touched_minutes) do
     redis.call('HSET', activity, 'depth', redis.call('HGET', qk(queue, 'queue'), 'queued') or '0')
   end
-  depth_minutes = {}
+  touched_minutes = {}
 end
 
 -- The reply of every script: { status, last event sequence, queues made ready, value }. The caller raises
