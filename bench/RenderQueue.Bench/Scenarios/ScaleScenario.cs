@@ -46,7 +46,7 @@ internal static class ScaleScenario
             var (added, fillTime, stop) = await FillAsync(api, server, stored, checkpoint, minFree, ct);
             stored += added;
             ceiling = stop;
-            var (settle, unwritten) = await SettleAsync(server, added, ct);
+            var (settle, unwritten) = await SettleAsync(server, ct);
 
             var load = LoadNow;
             var leases = new Latencies();
@@ -121,15 +121,15 @@ internal static class ScaleScenario
     /// <summary>
     /// Waits, before measuring, until the fill's after-effects are over (at most 10 minutes): the kernel has written
     /// out what the fill left in memory, and the server has stopped working in the background (under a tenth of a
-    /// core over a second; its change-feed reader may still be catching up). A fill of millions of jobs in minutes
-    /// leaves gigabytes of dirty pages, and while the kernel throttles writers to drain them every commit waits: a
-    /// backlog no steady workload has. Returns the time waited and what was still unwritten when measuring started.
+    /// core over a second: its change-feed reader catching up, the SQLite WAL checkpoint). A fill of millions of jobs
+    /// in minutes leaves gigabytes of dirty pages, and while the kernel throttles writers to drain them every commit
+    /// waits: a backlog no steady workload has. Returns the time waited and what was still unwritten when measuring
+    /// started.
     /// </summary>
-    private static async Task<(TimeSpan Waited, long Unwritten)> SettleAsync(BenchServer server, long added, CancellationToken ct)
+    private static async Task<(TimeSpan Waited, long Unwritten)> SettleAsync(BenchServer server, CancellationToken ct)
     {
         const long Settled = 64L << 20;
         var watch = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, 0.1 + added / 100_000.0)), ct); // the WAL checkpoint catches up
         while (watch.Elapsed < TimeSpan.FromMinutes(10))
         {
             var cpu = server.CpuTime.Server;
