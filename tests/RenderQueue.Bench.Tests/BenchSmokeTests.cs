@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Bench.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RenderQueue.Client;
 using RenderQueue.Server.Tests;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Cli.Tests;
 

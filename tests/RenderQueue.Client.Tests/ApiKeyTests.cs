@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Client.Tests;
 

@@ -5,7 +5,7 @@ using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Workers;
 using RenderQueue.Server.Tests;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Client.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RenderQueue.Client;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Cluster.Tests;
 

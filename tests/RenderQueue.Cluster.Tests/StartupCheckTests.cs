@@ -1,4 +1,4 @@
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Cluster.Tests;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;

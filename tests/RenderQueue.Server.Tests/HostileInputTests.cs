@@ -8,7 +8,7 @@ using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
 using RenderQueue.Server.Artifacts;
 using RenderQueue.Server.Configuration;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests;
 

@@ -6,6 +6,7 @@ using RenderQueue.Core.Storage;
 using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Storage.Sqlite;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;

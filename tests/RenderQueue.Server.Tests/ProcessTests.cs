@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using RenderQueue.Client;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;

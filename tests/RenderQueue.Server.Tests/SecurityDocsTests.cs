@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Json;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Webhooks;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests;
 

@@ -1,6 +1,6 @@
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using StackExchange.Redis;
 
 namespace RenderQueue.Storage.Redis.Tests;

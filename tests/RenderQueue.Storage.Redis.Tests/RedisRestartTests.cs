@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using Xunit.Abstractions;
 
 namespace RenderQueue.Storage.Redis.Tests;

@@ -1,6 +1,6 @@
 using RenderQueue.Core.Storage;
 using RenderQueue.Storage.Contract;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using StackExchange.Redis;
 
 namespace RenderQueue.Storage.Redis.Tests;

@@ -4,6 +4,7 @@ using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Webhooks;
 using RenderQueue.Core.Workers;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 using Xunit.Abstractions;
 

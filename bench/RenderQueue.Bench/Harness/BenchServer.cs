@@ -1,5 +1,5 @@
 using System.Globalization;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Bench.Harness;
 

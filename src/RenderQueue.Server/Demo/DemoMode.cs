@@ -2,7 +2,7 @@ namespace RenderQueue.Server.Demo;
 
 /// <summary>
 /// <c>--demo</c> (or <c>Demo=true</c>): the server also runs a simulated worker in process and submits a few sample
-/// jobs, so a newcomer sees jobs flow at once. The demo worker is the real agent (src/RenderQueue.Agent) with only
+/// jobs, so a newcomer sees jobs flow at once. The demo worker is the real agent (src/RenderQueue.Worker.Runtime) with only
 /// the simulated runner, talking to this server over HTTP like any remote worker.
 /// </summary>
 internal static class DemoMode

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Agent;
-using RenderQueue.Agent.Gpus;
-using RenderQueue.Agent.Simulated;
+using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Gpus;
+using RenderQueue.Worker.Runtime.Simulated;
 using RenderQueue.Client;
 using RenderQueue.Server.Auth;
 

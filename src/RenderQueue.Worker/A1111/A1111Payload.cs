@@ -1,5 +1,5 @@
 using System.Text.Json;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 
 namespace RenderQueue.Worker.A1111;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Worker.Backends;
 

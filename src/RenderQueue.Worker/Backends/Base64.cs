@@ -1,4 +1,4 @@
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 
 namespace RenderQueue.Worker.Backends;
 

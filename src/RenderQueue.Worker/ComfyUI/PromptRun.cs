@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 
 namespace RenderQueue.Worker.ComfyUI;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 
 namespace RenderQueue.Worker.Command;

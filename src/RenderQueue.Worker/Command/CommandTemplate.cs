@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 
 namespace RenderQueue.Worker.Command;
 

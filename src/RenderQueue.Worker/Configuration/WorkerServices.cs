@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Agent;
-using RenderQueue.Agent.Gpus;
-using RenderQueue.Agent.Runners;
-using RenderQueue.Agent.Simulated;
+using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Gpus;
+using RenderQueue.Worker.Runtime.Runners;
+using RenderQueue.Worker.Runtime.Simulated;
 using RenderQueue.Worker.A1111;
 using RenderQueue.Worker.ComfyUI;
 using RenderQueue.Worker.Command;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Agent;
-using RenderQueue.Agent.Simulated;
+using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Simulated;
 using RenderQueue.Worker.A1111;
 using RenderQueue.Worker.ComfyUI;
 using RenderQueue.Worker.Command;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using RenderQueue.Agent.Imaging;
+using RenderQueue.Worker.Runtime.Imaging;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Dashboard.Tests.Support;
 

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
 using RenderQueue.Dashboard.Tests.Support;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Dashboard.Tests.Safety;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using RenderQueue.Client;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Dashboard.Tests.Support;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Agent;
-using RenderQueue.Agent.Gpus;
-using RenderQueue.Agent.Runners;
-using RenderQueue.Agent.Simulated;
+using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Gpus;
+using RenderQueue.Worker.Runtime.Runners;
+using RenderQueue.Worker.Runtime.Simulated;
 using RenderQueue.Client;
 using RenderQueue.Core.Workers;
 
@@ -21,7 +21,7 @@ public sealed record WorkerProfile(string Id, string Name)
 }
 
 /// <summary>
-/// The worker agent (src/RenderQueue.Agent) with the simulated runner, in this process, talking to the server over
+/// The worker agent (src/RenderQueue.Worker.Runtime) with the simulated runner, in this process, talking to the server over
 /// HTTP exactly as a remote worker does: register, heartbeat, long-poll leases, renew with progress, upload the PNG.
 /// </summary>
 public sealed class SimulatedWorker : IAsyncDisposable

@@ -1,6 +1,6 @@
 using RenderQueue.Faults.Tests.Checking;
 using RenderQueue.Faults.Tests.Harness;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Faults.Tests.Cases;
 

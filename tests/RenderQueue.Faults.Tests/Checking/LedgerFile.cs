@@ -4,7 +4,7 @@ namespace RenderQueue.Faults.Tests.Checking;
 
 /// <summary>
 /// Reads the ledger folder that the simulated runner of every worker process appends to, one <c>PID.tsv</c> file
-/// per process (see <c>RenderQueue.Agent.Simulated.ExecutionLedger</c>): a <c>start</c> line and, unless the
+/// per process (see <c>RenderQueue.Worker.Runtime.Simulated.ExecutionLedger</c>): a <c>start</c> line and, unless the
 /// process died, an <c>end</c> line per execution, paired by job, attempt and process id.
 /// </summary>
 public static class LedgerFile

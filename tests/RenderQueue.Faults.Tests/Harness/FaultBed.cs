@@ -3,7 +3,7 @@ using System.Text;
 using RenderQueue.Client;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Faults.Tests.Checking;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Faults.Tests.Harness;
 

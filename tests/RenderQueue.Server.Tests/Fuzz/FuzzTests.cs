@@ -9,7 +9,7 @@ using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Json;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests.Fuzz;
 

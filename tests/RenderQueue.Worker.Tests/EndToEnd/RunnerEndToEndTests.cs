@@ -1,5 +1,5 @@
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using RenderQueue.Worker.Tests.Fakes;
 using RenderQueue.Worker.Tests.Runners;
 using RenderQueue.Worker.Tests.Support;

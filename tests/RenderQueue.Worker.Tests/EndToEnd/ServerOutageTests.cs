@@ -1,5 +1,5 @@
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using RenderQueue.Worker.Tests.Support;
 
 namespace RenderQueue.Worker.Tests.EndToEnd;

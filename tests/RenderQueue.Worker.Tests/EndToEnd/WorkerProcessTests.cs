@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Workers;
-using RenderQueue.Testing;
-using RenderQueue.Worker.Tests.Agent;
+using RenderQueue.Processes;
+using RenderQueue.Worker.Tests.Runtime;
 using RenderQueue.Worker.Tests.Support;
 
 namespace RenderQueue.Worker.Tests.EndToEnd;

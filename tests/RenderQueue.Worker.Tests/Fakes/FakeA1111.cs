@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using RenderQueue.Agent.Imaging;
+using RenderQueue.Worker.Runtime.Imaging;
 
 namespace RenderQueue.Worker.Tests.Fakes;
 

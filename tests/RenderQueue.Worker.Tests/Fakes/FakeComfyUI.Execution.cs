@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using RenderQueue.Agent.Imaging;
+using RenderQueue.Worker.Runtime.Imaging;
 
 namespace RenderQueue.Worker.Tests.Fakes;
 

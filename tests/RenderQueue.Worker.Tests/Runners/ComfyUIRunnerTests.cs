@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Worker.ComfyUI;
 using RenderQueue.Worker.Tests.Fakes;
@@ -63,7 +63,7 @@ public sealed class ComfyUIRunnerTests : IAsyncLifetime
     {
         var workflow = JsonNode.Parse(Fixtures.Txt2ImgWorkflow)!.AsObject();
         workflow["10"] = new JsonObject { ["class_type"] = "LoadImage", ["inputs"] = new JsonObject { ["image"] = "cat.png" } };
-        var png = RenderQueue.Agent.Imaging.PngEncoder.Gradient(4, 4);
+        var png = RenderQueue.Worker.Runtime.Imaging.PngEncoder.Gradient(4, 4);
         var payload = new JsonObject { ["workflow"] = workflow, ["inputs"] = new JsonArray(new JsonObject { ["name"] = "cat.png", ["data"] = Convert.ToBase64String(png) }) };
 
         await _runner.RunAsync(new RecordingRun(payload.ToJsonString()).Run, CancellationToken.None);

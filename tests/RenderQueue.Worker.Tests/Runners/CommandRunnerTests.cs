@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
+using RenderQueue.Processes;
 using RenderQueue.Worker.Command;
 using RenderQueue.Worker.Tests.Support;
 

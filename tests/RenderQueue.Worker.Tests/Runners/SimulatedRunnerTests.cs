@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
-using RenderQueue.Agent.Imaging;
-using RenderQueue.Agent.Runners;
-using RenderQueue.Agent.Simulated;
+using RenderQueue.Worker.Runtime.Imaging;
+using RenderQueue.Worker.Runtime.Runners;
+using RenderQueue.Worker.Runtime.Simulated;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 using RenderQueue.Worker.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using RenderQueue.Agent.Runners;
+using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 
 namespace RenderQueue.Worker.Tests.Support;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RenderQueue.Client;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
+using RenderQueue.Processes;
 using RenderQueue.Testing;
 
 namespace RenderQueue.Worker.Tests.Support;

@@ -2,7 +2,7 @@ using System.Collections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RenderQueue.Agent.Agent;
+using RenderQueue.Worker.Runtime;
 using RenderQueue.Worker.Configuration;
 
 namespace RenderQueue.Worker.Tests.Support;

@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime.Gpus;
+using RenderQueue.Worker.Runtime.Runners;
+using RenderQueue.Client;
+using RenderQueue.Core.Api;
+using RenderQueue.Core.Workers;
+
+namespace RenderQueue.Worker.Runtime;
+
+/// <summary>
+/// The worker agent: registers, heartbeats, long-polls for as many jobs as it has free slots (so one long job never
+/// blocks the others), and runs each in a <see cref="JobExecution"/>. When the host stops (SIGTERM, Ctrl+C) it
+/// drains: it stops leasing, lets running jobs finish for <see cref="AgentOptions.DrainGrace"/>, then releases the
+/// rest so they are queued again at once. A server that is down is retried with jittered, capped backoff.
+/// </summary>
+public sealed partial class WorkerAgent : BackgroundService
+{
+    private readonly RenderQueueClient _client;
+    private readonly AgentOptions _options;
+    private readonly IReadOnlyList<IJobRunner> _runners;
+    private readonly IGpuProbe _gpus;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WorkerAgent> _logger;
+    private readonly ILogger<JobExecution> _jobLogger;
+    private readonly RegistrationBuilder _registration;
+    private readonly ConcurrentDictionary<string, (JobExecution Execution, Task Task)> _running = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots;
+    private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeSpan _leaseDuration = TimeSpan.FromSeconds(30);
+    private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
+    private IReadOnlyList<GpuInfo> _lastGpus = [];
+    private volatile bool _drainRequested;
+    private volatile bool _draining;
+
+    /// <summary>The service key of the <see cref="RenderQueueClient"/> the agent talks to the server with.</summary>
+    public const string ClientKey = "RenderQueue.Worker.Runtime";
+
+    public WorkerAgent(
+        [FromKeyedServices(ClientKey)] RenderQueueClient client, IOptions<AgentOptions> options, IEnumerable<IJobRunner> runners, IGpuProbe gpus,
+        TimeProvider time, ILoggerFactory loggers)
+    {
+        _client = client;
+        _options = options.Value;
+        _runners = runners.Where(r => _options.Types.Contains(r.Type, StringComparer.Ordinal)).ToList();
+        _gpus = gpus;
+        _time = time;
+        _logger = loggers.CreateLogger<WorkerAgent>();
+        _jobLogger = loggers.CreateLogger<JobExecution>();
+        _registration = new RegistrationBuilder(_options, _runners, gpus);
+        _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+    }
+
+    /// <summary>The id the server knows this worker by, once registered.</summary>
+    public Task<string> Registered => _registered.Task;
+
+    /// <summary>Ids of the jobs running now.</summary>
+    public IReadOnlyList<string> CurrentJobs => [.. _running.Keys];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await RegisterAsync(stoppingToken)) return;
+        using var heartbeats = new CancellationTokenSource();
+        var heartbeat = HeartbeatLoopAsync(heartbeats.Token);
+        try
+        {
+            await LeaseLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            await DrainAsync();
+            await heartbeats.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task<bool> RegisterAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var registration = await _registration.BuildAsync(stoppingToken);
+                var answer = await ServerCalls.WithTimeoutAsync(ct => _client.RegisterWorkerAsync(registration, ct), _options.CallTimeout, _time, stoppingToken);
+                _leaseDuration = answer.LeaseDuration;
+                _heartbeatInterval = answer.HeartbeatInterval > TimeSpan.Zero ? answer.HeartbeatInterval : _leaseDuration / 3;
+                _lastGpus = registration.Gpus;
+                _drainRequested = answer.Worker.DrainRequested;
+                Log.Registered(_logger, answer.Worker.Id, _client.BaseAddress, string.Join(", ", registration.Types), Describe(registration.Gpus),
+                    registration.Models.Count == 0 ? "none" : string.Join(", ", registration.Models), string.Join(", ", registration.Labels), registration.Concurrency);
+                _registered.TrySetResult(answer.Worker.Id);
+                return true;
+            }
+            catch (Exception e) when (ServerCalls.IsTransient(e, stoppingToken))
+            {
+                var delay = backoff.Next();
+                Log.ServerUnreachable(_logger, _client.BaseAddress, delay, e.Message);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (RenderQueueApiException e)
+            {
+                // A refused registration (400) is a configuration mistake that waiting will not fix.
+                Log.RegistrationRefused(_logger, e.Message);
+                throw;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// How long a lease call in flight may still finish after stop is asked. The server releases what it leased to a
+    /// call that went away before the answer was written; an answer already on its way is read and handed back
+    /// instead of being dropped (and held until its lease expires).
+    /// </summary>
+    private static readonly TimeSpan LeaseStopGrace = TimeSpan.FromSeconds(1);
+
+    private async Task LeaseLoopAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff(_options.RetryDelay, _options.MaxRetryDelay);
+        using var polling = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var stopping = stoppingToken.Register(() => polling.CancelAfter(LeaseStopGrace));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (_drainRequested)
+            {
+                // Asked by a person (POST /workers/{id}/drain): take nothing new until the flag is cleared.
+                await Task.Delay(_heartbeatInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+            var taken = await TakeSlotsAsync(stoppingToken);
+            if (taken == 0) return;
+            var started = 0;
+            try
+            {
+                var request = new LeaseJobsRequest
+                {
+                    WorkerId = await _registered.Task,
+                    MaxJobs = taken,
+                    Wait = _options.LeaseWait,
+                    FreeVramMb = _lastGpus.Count == 0 ? null : _lastGpus.Sum(g => g.VramFreeMb),
+                };
+                var answer = await ServerCalls.WithTimeoutAsync(ct => _client.LeaseAsync(request, ct), _options.LeaseWait + _options.CallTimeout, _time, polling.Token);
+                backoff.Reset();
+                _leaseDuration = answer.LeaseDuration;
+                foreach (var job in answer.Jobs)
+                {
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        await ReleaseUnstartedAsync(job);
+                        continue;
+                    }
+                    Start(job);
+                    started++;
+                }
+            }
+            catch (OperationCanceledException) when (polling.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RenderQueueApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // The server forgot us (its registry expired or it was reset): register again.
+                Log.Unknown(_logger);
+                if (!await RegisterAsync(stoppingToken)) return;
+            }
+            catch (Exception e) when (ServerCalls.IsTransient(e, stoppingToken) || e is RenderQueueApiException)
+            {
+                var delay = backoff.Next();
+                Log.LeaseFailed(_logger, delay, e.Message);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                if (taken - started > 0) _slots.Release(taken - started);
+            }
+        }
+    }
+
+    /// <summary>A job that arrived as the worker stopped goes straight back to the queue, attempt not charged.</summary>
+    private async Task ReleaseUnstartedAsync(Core.Jobs.Job job)
+    {
+        try
+        {
+            await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(job.LeaseToken, "The worker stopped as the job arrived.", ct), _options.CallTimeout, _time, CancellationToken.None);
+            Log.ReleasedUnstarted(_logger, job.Id);
+        }
+        catch (Exception e) when (e is RenderQueueApiException or HttpRequestException or OperationCanceledException)
+        {
+            // Its lease runs out and the reaper queues it again.
+            Log.ReleaseFailed(_logger, job.Id, e.Message);
+        }
+    }
+
+    /// <summary>Waits for one free slot, then takes every other free one too: they are all offered in one lease call.</summary>
+    private async Task<int> TakeSlotsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _slots.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        var taken = 1;
+        while (_slots.Wait(0, CancellationToken.None)) taken++;
+        return taken;
+    }
+
+    private void Start(Core.Jobs.Job job)
+    {
+        var runner = _runners.FirstOrDefault(r => string.Equals(r.Type, job.Type, StringComparison.Ordinal));
+        var execution = new JobExecution(job, runner ?? new MissingRunner(job.Type), _client, _leaseDuration, _options, _time, _jobLogger);
+        // Reporting outlives the stop signal (a finished result is never dropped); the host's shutdown timeout bounds it.
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await execution.RunAsync(CancellationToken.None);
+            }
+            finally
+            {
+                _running.TryRemove(job.Id, out _);
+                execution.Dispose();
+                _slots.Release();
+            }
+        }, CancellationToken.None);
+        _running[job.Id] = (execution, task);
+    }
+
+    private async Task DrainAsync()
+    {
+        _draining = true;
+        var running = _running.Values.ToList();
+        if (running.Count == 0) return;
+        Log.Draining(_logger, running.Count, _options.DrainGrace);
+        var all = Task.WhenAll(running.Select(r => r.Task));
+        await all.WaitAsync(_options.DrainGrace, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (all.IsCompleted) return;
+        foreach (var (execution, _) in _running.Values)
+        {
+            Log.Releasing(_logger, execution.JobId);
+            execution.Stop(StopReason.Draining);
+        }
+        await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        var nextModels = _time.GetUtcNow() + _options.ModelRefreshInterval;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_heartbeatInterval, _time, cancellationToken);
+                IReadOnlyList<string>? models = null;
+                if (_time.GetUtcNow() >= nextModels)
+                {
+                    models = await _registration.ModelsAsync(cancellationToken);
+                    nextModels = _time.GetUtcNow() + _options.ModelRefreshInterval;
+                }
+                var gpus = await _gpus.ReadAsync(cancellationToken);
+                _lastGpus = gpus;
+                var heartbeat = new WorkerHeartbeat { CurrentJobs = CurrentJobs, Gpus = gpus, Models = models, Draining = _draining || _drainRequested };
+                var workerId = await _registered.Task;
+                var answer = await ServerCalls.WithTimeoutAsync(ct => _client.HeartbeatAsync(workerId, heartbeat, ct), _options.CallTimeout, _time, cancellationToken);
+                if (answer.DrainRequested != _drainRequested) Log.DrainRequested(_logger, answer.DrainRequested);
+                _drainRequested = answer.DrainRequested;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RenderQueueApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                Log.Unknown(_logger);
+                try
+                {
+                    await RegisterAsync(cancellationToken);
+                }
+                catch (Exception again) when (again is RenderQueueApiException or OperationCanceledException)
+                {
+                    // refused again: the lease loop reports it; stopping: done
+                }
+            }
+            catch (Exception e) when (ServerCalls.IsTransient(e, cancellationToken) || e is RenderQueueApiException)
+            {
+                Log.HeartbeatFailed(_logger, e.Message);
+            }
+        }
+    }
+
+    private static string Describe(IReadOnlyList<GpuInfo> gpus) => gpus.Count == 0
+        ? "none"
+        : string.Join("; ", gpus.Select(g => FormattableString.Invariant($"#{g.Index} {g.Name} {g.VramFreeMb}/{g.VramTotalMb} MiB free")));
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>A leased job of a type this worker does not run (the server matched it by an old registration).</summary>
+    private sealed class MissingRunner(string type) : IJobRunner
+    {
+        public string Type => type;
+
+        public Task<System.Text.Json.JsonElement?> RunAsync(JobRun run, CancellationToken cancellationToken) =>
+            throw JobFailedException.Other($"This worker has no runner for job type '{type}'.");
+    }
+}
