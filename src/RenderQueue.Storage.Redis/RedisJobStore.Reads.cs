@@ -38,10 +38,11 @@ public sealed partial class RedisJobStore
             [System.Text.Json.JsonSerializer.Serialize(jobIds), Milliseconds(_rules.WorkerTtl)], cancellationToken)).ThrowIfRefused("");
         var now = _time.GetUtcNow();
         var workers = ((RedisResult[])reply.Items[1]!).Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl)).ToList();
-        foreach (RedisResult[] entry in (RedisResult[])reply.Items[0]!)
+        foreach (var item in (RedisResult[])reply.Items[0]!)
         {
+            var entry = ((RedisResult[])item)!;
             var position = (int)Math.Min((long)entry[1] + 1, Math.Max(1, _rules.PositionCountLimit));
-            double? mean = (string)entry[2]! is { Length: > 0 } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;
+            double? mean = (string?)entry[2] is { Length: > 0 } text ? double.Parse(text, CultureInfo.InvariantCulture) : null;
             positions[(string)entry[0]!] = QueuePosition.Estimate(position, mean, workers, (string)entry[3]!, (string)entry[4]!);
         }
         return positions;

@@ -49,6 +49,30 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IDisposable
         await UntilSignalled(storeA, storeB, watch);
     }
 
+    [Fact]
+    public async Task While_redis_is_down_a_call_fails_at_once_instead_of_waiting_to_run_after_the_reconnect()
+    {
+        // A long command timeout: a call parked in the client's backlog would wait this long before failing.
+        var options = new RedisStoreOptions { Configuration = _server.Configuration, KeyPrefix = "rq", CommandTimeout = TimeSpan.FromSeconds(30) };
+        using var node = RedisConnection.Open(options);
+        using var store = new RedisJobStore(node.Multiplexer, options, TimeProvider.System);
+        await store.EnqueueAsync([Job()], _none);
+
+        _server.Kill();
+        var watch = Stopwatch.StartNew();
+        while (node.Multiplexer.IsConnected && watch.Elapsed < ResumeLimit) await Task.Delay(10); // the client noticing, not time passing
+        Assert.False(node.Multiplexer.IsConnected, "the client did not notice that redis-server died");
+
+        watch.Restart();
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.EnqueueAsync([Job() with { Queue = "during-outage" }], _none));
+        output.WriteLine($"a submit during the outage failed after {watch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the submit waited {watch.Elapsed} for a connection instead of failing at once");
+
+        _server.Restart();
+        var stats = await UntilRedisAnswers(() => store.GetStatsAsync(_none));
+        Assert.Equal(1, stats.Counts.Queued); // the refused submit did not run after the reconnect either
+    }
+
     /// <summary>The subscription comes back a moment after the command connection; wait for it, bounded.</summary>
     private async Task UntilSignalled(RedisJobStore parked, RedisJobStore submitter, Stopwatch sinceRestart)
     {
