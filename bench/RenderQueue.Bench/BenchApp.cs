@@ -34,6 +34,7 @@ public static class BenchApp
                 "throughput" => ThroughputScenario.RunAsync(options, report, output, ct),
                 "pickup" => PickupScenario.RunAsync(options, report, output, ct),
                 "scale" => ScaleScenario.RunAsync(options, report, output, ct),
+                "compare" => CompareScenario.RunAsync(options, report, output, ct),
                 _ => FleetScenario.RunAsync(options, report, output, ct),
             });
         }

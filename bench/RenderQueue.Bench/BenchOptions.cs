@@ -11,7 +11,7 @@ internal enum StoreKind
 /// <summary>The command line: a scenario, the store, sizes (jobs, rates or checkpoints) and a few knobs.</summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["throughput", "pickup", "scale", "fleet"];
+    public static readonly string[] Scenarios = ["throughput", "pickup", "scale", "fleet", "compare"];
 
     public const string Usage =
         """
@@ -24,6 +24,8 @@ internal sealed record BenchOptions
                                     default 1k 100k 1m 10m
           fleet [jobs]              32 GPU workers, log-normal durations: makespan against the ideal bound, and a
                                     round-robin push of the same jobs; default 2000
+          compare [jobs]            BullMQ and RenderQueue on Redis and SQLite (batch calls, and one request per job) in
+                                    one run on one redis-server: jobs/s, ratios, CPU per job of each process; default 50k
 
         options:
           --store sqlite|redis      the server's store (default sqlite); redis starts its own redis-server (AOF everysec)
@@ -35,6 +37,7 @@ internal sealed record BenchOptions
           --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20)
           --min-free-gib G          scale: stop filling when the machine has less memory available (default 4)
           --seed N                  random seed for fleet durations (default 42)
+          --peer bullmq|none        compare: run the BullMQ peer (default; needs node and npm) or RenderQueue alone
           --out DIR                 where the JSON result goes (default bench/results of the repository)
         """;
 
@@ -50,8 +53,10 @@ internal sealed record BenchOptions
     public double MinFreeGib { get; init; } = 4;
     public int Seed { get; init; } = 42;
     public string? OutputFolder { get; init; }
+    public bool Peer { get; init; } = true;
 
-    public string StoreName => Store == StoreKind.Redis ? "redis" : "sqlite";
+    /// <summary>The store in the report's name; compare runs both.</summary>
+    public string StoreName => Scenario == "compare" ? "both" : Store == StoreKind.Redis ? "redis" : "sqlite";
 
     /// <summary>Parses the arguments; a message in <see cref="BenchUsageException"/> says what is wrong.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -92,6 +97,12 @@ internal sealed record BenchOptions
                 "--min-free-gib" => options with { MinFreeGib = PositiveNumber(arg, value) },
                 "--seed" => options with { Seed = (int)Positive(arg, value) },
                 "--out" => options with { OutputFolder = value },
+                "--peer" => options with { Peer = value switch
+                {
+                    "bullmq" => true,
+                    "none" => false,
+                    _ => throw new BenchUsageException($"--peer is bullmq or none, not '{value}'."),
+                } },
                 _ => throw new BenchUsageException($"Unknown option {arg}."),
             };
         }

@@ -42,6 +42,33 @@ public sealed class BenchSmokeTests : IDisposable
     }
 
     [Fact]
+    public async Task Compare_without_the_peer_runs_renderqueue_on_both_stores_both_ways()
+    {
+        var output = new StringWriter();
+
+        var exit = await BenchApp.RunAsync(["compare", "200", "--peer", "none", "--out", _results.Path], output, CancellationToken.None);
+
+        var printed = output.ToString();
+        Assert.True(exit == 0, $"The bench exited with {exit}:\n{printed}");
+        Assert.Contains("compare on both —", printed, StringComparison.Ordinal);
+        Assert.Contains("no peer run (--peer none)", printed, StringComparison.Ordinal);
+        var file = Assert.Single(Directory.GetFiles(_results.Path, "compare-both-*.json"));
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count); // Redis and SQLite, batch calls and one request per job
+        Assert.All(rows, row => Assert.True(row.GetProperty("server_cpu_ms_per_job").GetDouble() > 0));
+        Assert.Equal(["redis", "redis", "sqlite", "sqlite"], rows.Select(r => r.GetProperty("store").GetString()));
+    }
+
+    [Fact]
+    public void The_peer_is_pinned_by_its_lock_file()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Harness.BenchReport.DefaultFolder())!, "peers", "bullmq");
+        using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "package-lock.json")));
+        Assert.Equal("5.81.5", lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/bullmq").GetProperty("version").GetString());
+    }
+
+    [Fact]
     public async Task A_wrong_command_line_says_why_and_exits_2()
     {
         var output = new StringWriter();

@@ -13,12 +13,14 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly TempDirectory _folder;
     private readonly ServerProcess _server;
     private readonly RedisServerProcess? _redis;
+    private readonly bool _ownsRedis;
 
-    private BenchServer(TempDirectory folder, ServerProcess server, RedisServerProcess? redis)
+    private BenchServer(TempDirectory folder, ServerProcess server, RedisServerProcess? redis, bool ownsRedis)
     {
         _folder = folder;
         _server = server;
         _redis = redis;
+        _ownsRedis = ownsRedis;
     }
 
     public Uri Address => _server.Address;
@@ -32,10 +34,12 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>Starts the store and the server and waits until the server is ready.</summary>
     /// <param name="store">SQLite in the temp folder, or a redis-server of its own.</param>
     /// <param name="redisSettings">More redis-server settings, e.g. a <c>--maxmemory</c> for the scale run.</param>
-    public static async Task<BenchServer> StartAsync(StoreKind store, IEnumerable<string>? redisSettings = null)
+    /// <param name="sharedRedis">On Redis, a redis-server that outlives this server (the compare run shares one with its peer).</param>
+    public static async Task<BenchServer> StartAsync(StoreKind store, IEnumerable<string>? redisSettings = null, RedisServerProcess? sharedRedis = null)
     {
         var folder = new TempDirectory("renderqueue-bench");
         RedisServerProcess? redis = null;
+        var ownsRedis = sharedRedis is null;
         try
         {
             var environment = new Dictionary<string, string>
@@ -46,7 +50,7 @@ internal sealed class BenchServer : IAsyncDisposable
             };
             if (store == StoreKind.Redis)
             {
-                redis = RedisServerProcess.Start(appendOnly: true, maxMemoryPolicy: "noeviction", settings: redisSettings);
+                redis = sharedRedis ?? RedisServerProcess.Start(appendOnly: true, maxMemoryPolicy: "noeviction", settings: redisSettings);
                 environment["RENDERQUEUE__Store__Redis"] = redis.Configuration;
             }
             foreach (var (key, value) in ServerSettings.ForBenchmarks) environment[key] = value;
@@ -60,11 +64,11 @@ internal sealed class BenchServer : IAsyncDisposable
                 await server.DisposeAsync();
                 throw;
             }
-            return new BenchServer(folder, server, redis);
+            return new BenchServer(folder, server, redis, ownsRedis);
         }
         catch
         {
-            redis?.Dispose();
+            if (ownsRedis) redis?.Dispose();
             folder.Dispose();
             throw;
         }
@@ -109,7 +113,7 @@ internal sealed class BenchServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        _redis?.Dispose();
+        if (_ownsRedis) _redis?.Dispose();
         _folder.Dispose();
     }
 

@@ -12,9 +12,9 @@ internal sealed record FlowResult(long Jobs, TimeSpan Elapsed, TimeSpan SubmitEl
 
 /// <summary>
 /// End-to-end flow: workers start parked on long-poll leases, then batches are submitted (two in flight, as
-/// <c>renderq seed</c> does) while the workers lease several jobs per call and complete them, with one batch complete
-/// per lease or (with completeEach) one request per job. The clock runs from the first submit sent to
-/// the last completion answered.
+/// <c>renderq seed</c> does), or with singleSubmitters that many clients submit one job per request, while the workers
+/// lease several jobs per call and complete them, with one batch complete per lease or (with completeEach) one request
+/// per job. The clock runs from the first submit sent to the last completion answered.
 /// </summary>
 internal static class JobFlow
 {
@@ -30,10 +30,10 @@ internal static class JobFlow
     /// <summary>Submits jobs numbered <paramref name="first"/>… and waits until the workers completed all of them.</summary>
     public static async Task<FlowResult> RunAsync(
         BenchApi api, string queue, string workerPrefix, int workers, int leaseBatch, bool completeEach, long first, long jobs, TimeSpan limit,
-        CancellationToken ct)
+        CancellationToken ct, int singleSubmitters = 0)
     {
         var bodies = new List<byte[]>();
-        for (var n = first; n < first + jobs; n += SubmitBatchSize)
+        for (var n = first; singleSubmitters == 0 && n < first + jobs; n += SubmitBatchSize)
             bodies.Add(SubmitBodies.Batch(queue, Type, n, (int)Math.Min(SubmitBatchSize, first + jobs - n)));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -86,21 +86,8 @@ internal static class JobFlow
         }
 
         var watch = Stopwatch.StartNew();
-        using (var inFlight = new SemaphoreSlim(SubmitsInFlight))
-        {
-            await Task.WhenAll(bodies.Select(async body =>
-            {
-                await inFlight.WaitAsync(stop.Token);
-                try
-                {
-                    await api.SubmitBatchAsync(body, stop.Token);
-                }
-                finally
-                {
-                    inFlight.Release();
-                }
-            }));
-        }
+        if (singleSubmitters > 0) await SubmitSinglesAsync(api, queue, first, jobs, singleSubmitters, stop.Token);
+        else await SubmitBatchesAsync(api, bodies, stop.Token);
         var submitted = watch.Elapsed;
         try
         {
@@ -114,5 +101,33 @@ internal static class JobFlow
         await stop.CancelAsync();
         await Task.WhenAll(loops);
         return new FlowResult(jobs, elapsed, submitted, Interlocked.Read(ref failedCompletes));
+    }
+
+    private static async Task SubmitBatchesAsync(BenchApi api, List<byte[]> bodies, CancellationToken stop)
+    {
+        using var inFlight = new SemaphoreSlim(SubmitsInFlight);
+        await Task.WhenAll(bodies.Select(async body =>
+        {
+            await inFlight.WaitAsync(stop);
+            try
+            {
+                await api.SubmitBatchAsync(body, stop);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }));
+    }
+
+    /// <summary>Clients that each submit one job per request, numbering them from one shared counter.</summary>
+    private static async Task SubmitSinglesAsync(BenchApi api, string queue, long first, long jobs, int submitters, CancellationToken stop)
+    {
+        var next = first - 1;
+        await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => Task.Run(async () =>
+        {
+            for (var n = Interlocked.Increment(ref next); n < first + jobs; n = Interlocked.Increment(ref next))
+                await api.SubmitAsync(SubmitBodies.Single(queue, Type, n), stop);
+        }, CancellationToken.None)));
     }
 }
