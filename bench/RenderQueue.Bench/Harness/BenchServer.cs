@@ -91,6 +91,16 @@ internal sealed class BenchServer : IAsyncDisposable
     public async Task<long?> RedisUsedMemoryAsync(CancellationToken ct) =>
         _redis is null ? null : await RedisCommands.InfoNumberAsync(_redis.Port, "memory", "used_memory", ct);
 
+    /// <summary>Zeroes redis-server's per-command statistics (<c>CONFIG RESETSTAT</c>); nothing on SQLite.</summary>
+    public async Task ResetRedisStatsAsync(CancellationToken ct)
+    {
+        if (_redis is not null) await RedisCommands.SendAsync(_redis.Port, ct, "CONFIG", "RESETSTAT");
+    }
+
+    /// <summary>redis-server's <c>INFO commandstats</c> since the last reset: calls and CPU per command; empty on SQLite.</summary>
+    public async Task<IReadOnlyList<RedisCommandStat>> RedisCommandStatsAsync(CancellationToken ct) =>
+        _redis is null ? [] : RedisCommandStat.Parse(await RedisCommands.SendAsync(_redis.Port, ct, "INFO", "commandstats"));
+
     /// <summary>Rewrites the AOF (Redis forks; call when nothing writes) and waits for it; the compacted size, or null on SQLite.</summary>
     public async Task<long?> RewriteAofAsync(TimeSpan limit, CancellationToken ct)
     {

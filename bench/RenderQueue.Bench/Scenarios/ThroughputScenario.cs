@@ -36,12 +36,15 @@ internal static class ThroughputScenario
             await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, 0, warmUp, Limit(warmUp), ct);
 
             var load = LoadNow;
+            await server.ResetRedisStatsAsync(ct);
             var (serverCpu0, redisCpu0) = server.CpuTime;
             var benchCpu0 = Environment.CpuUsage.TotalTime;
             var result = await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, warmUp, jobs, Limit(jobs), ct);
             var (serverCpu1, redisCpu1) = server.CpuTime;
             var benchCpu = Environment.CpuUsage.TotalTime - benchCpu0;
             last = result;
+            if (options.Store == StoreKind.Redis)
+                report.Notes.Add($"{jobs:N0} jobs: " + RedisCommandStat.Summary(await server.RedisCommandStatsAsync(ct), jobs));
 
             report.AddRow(
                 Cell("jobs", jobs),
