@@ -33,6 +33,7 @@ internal sealed record BenchOptions
           --lease-batch B           jobs per lease call in throughput (default 32)
           --complete batch|each     throughput: one POST /leases/complete per leased batch (default), or one request per job
           --duration S              seconds of measured submits per pickup rate (default 20)
+          --runs N                  pickup: runs per rate, each on a fresh server (default 5)
           --samples N               lease / stats / list requests per scale checkpoint (default 1000 / 200 / 200)
           --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20)
           --min-free-gib G          scale: stop filling when the machine has less memory available (default 4)
@@ -54,6 +55,7 @@ internal sealed record BenchOptions
     public int Seed { get; init; } = 42;
     public string? OutputFolder { get; init; }
     public bool Peer { get; init; } = true;
+    public int? Runs { get; init; }
 
     /// <summary>The store in the report's name; compare runs both.</summary>
     public string StoreName => Scenario == "compare" ? "both" : Store == StoreKind.Redis ? "redis" : "sqlite";
@@ -93,6 +95,7 @@ internal sealed record BenchOptions
                 } },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(PositiveNumber(arg, value)) },
                 "--samples" => options with { Samples = (int)Positive(arg, value) },
+                "--runs" => options with { Runs = (int)Positive(arg, value) },
                 "--ideal-seconds" => options with { IdealSeconds = PositiveNumber(arg, value) },
                 "--min-free-gib" => options with { MinFreeGib = PositiveNumber(arg, value) },
                 "--seed" => options with { Seed = (int)Positive(arg, value) },

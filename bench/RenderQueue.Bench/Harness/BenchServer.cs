@@ -29,6 +29,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public int ProcessId => _server.Id;
 
+    /// <summary>The redis-server's port on Redis; null on SQLite.</summary>
+    public int? RedisPort => _redis?.Port;
+
     public string DataFolder => _folder.Path;
 
     /// <summary>Starts the store and the server and waits until the server is ready.</summary>

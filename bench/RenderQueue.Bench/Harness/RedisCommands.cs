@@ -25,7 +25,17 @@ internal static class RedisCommands
         long.Parse(await InfoAsync(port, section, field, ct) ?? "0", CultureInfo.InvariantCulture);
 
     /// <summary>Sends a command and returns its reply as text (status, error, integer or bulk string).</summary>
-    public static async Task<string> SendAsync(int port, CancellationToken ct, params string[] command)
+    public static async Task<string> SendAsync(int port, CancellationToken ct, params string[] command) =>
+        await SendForReplyAsync(port, ct, command) switch
+        {
+            string text => text,
+            long number => number.ToString(CultureInfo.InvariantCulture),
+            null => "",
+            _ => throw new InvalidOperationException($"Redis answered {command[0]} with an array."),
+        };
+
+    /// <summary>Sends a command and returns its reply: a string, a long, null, or a list of replies (arrays).</summary>
+    public static async Task<object?> SendForReplyAsync(int port, CancellationToken ct, params string[] command)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", port, ct);
@@ -41,28 +51,53 @@ internal static class RedisCommands
             var read = await stream.ReadAsync(buffer, ct);
             if (read == 0) throw new IOException("Redis closed the connection before it answered.");
             received.Write(buffer, 0, read);
-            if (Complete(received.GetBuffer().AsSpan(0, (int)received.Length), out var reply)) return reply;
+            var position = 0;
+            if (TryParse(received.GetBuffer().AsSpan(0, (int)received.Length), ref position, out var reply)) return reply;
         }
     }
 
-    private static bool Complete(ReadOnlySpan<byte> data, out string reply)
+    /// <summary>Parses one RESP2 reply starting at <paramref name="position"/>; false when more bytes are needed.</summary>
+    private static bool TryParse(ReadOnlySpan<byte> data, ref int position, out object? reply)
     {
-        reply = "";
-        var lineEnd = data.IndexOf("\r\n"u8);
+        reply = null;
+        var lineEnd = data[position..].IndexOf("\r\n"u8);
         if (lineEnd < 0) return false;
-        var header = Encoding.UTF8.GetString(data[1..lineEnd]);
-        switch ((char)data[0])
+        var kind = (char)data[position];
+        var header = Encoding.UTF8.GetString(data.Slice(position + 1, lineEnd - 1));
+        var next = position + lineEnd + 2;
+        switch (kind)
         {
             case '$':
                 var length = int.Parse(header, CultureInfo.InvariantCulture);
-                if (length < 0) return true;
-                if (data.Length < lineEnd + 2 + length + 2) return false;
-                reply = Encoding.UTF8.GetString(data.Slice(lineEnd + 2, length));
+                if (length < 0)
+                {
+                    position = next;
+                    return true;
+                }
+                if (data.Length < next + length + 2) return false;
+                reply = Encoding.UTF8.GetString(data.Slice(next, length));
+                position = next + length + 2;
+                return true;
+            case '*':
+                var count = int.Parse(header, CultureInfo.InvariantCulture);
+                var items = new List<object?>(Math.Max(0, count));
+                for (var i = 0; i < count; i++)
+                {
+                    if (!TryParse(data, ref next, out var item)) return false;
+                    items.Add(item);
+                }
+                reply = count < 0 ? null : items;
+                position = next;
+                return true;
+            case ':':
+                reply = long.Parse(header, CultureInfo.InvariantCulture);
+                position = next;
                 return true;
             case '-':
                 throw new InvalidOperationException("Redis refused: " + header);
             default:
                 reply = header;
+                position = next;
                 return true;
         }
     }
