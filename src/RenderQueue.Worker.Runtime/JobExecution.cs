@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RenderQueue.Worker.Runtime.Runners;
@@ -63,6 +64,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     /// <summary>Runs the attempt to its end and reports it. Never throws except for <paramref name="shutdown"/>.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
+        using var span = WorkerTracing.StartAttempt(_job);
         Log.Started(_logger, _job.Id, _job.Attempt, _job.Type);
         using var watchdog = new JobWatchdog(_time, _job.Timeout, _options.StallTimeout, _stop.Token);
         _watchdog = watchdog;
@@ -102,6 +104,8 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             await renewing.CancelAsync();
             await renewer;
         }
+        span?.SetTag("renderqueue.job.outcome", outcome.Kind.ToString());
+        if (outcome.Error is { } error) span?.SetStatus(ActivityStatusCode.Error, error.Message);
         await ReportAsync(outcome, shutdown);
     }
 
@@ -187,6 +191,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
 
     public async Task AddAsync(string name, string contentType, Stream content, CancellationToken cancellationToken)
     {
+        using var span = WorkerTracing.StartStep("artifact upload")?.SetTag("renderqueue.artifact.name", name);
         // A stream that cannot be rewound is spooled to a temp file, so an upload cut by an outage can be sent again.
         await using var spooled = content.CanSeek ? null : await SpoolAsync(content, cancellationToken);
         var body = spooled ?? content;

@@ -35,6 +35,7 @@ internal static class Program
             return 2;
         }
         builder.Services.AddRenderQueueWorker();
+        builder.Services.AddWorkerTracing(builder.Configuration);
 
         using var host = builder.Build();
         try

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Worker.Backends;
@@ -45,6 +46,7 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         // The request gets its own deadline rather than the job's token: on cancel it is interrupted, not abandoned,
         // so A1111 is free again before the next job.
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        var generating = WorkerTracing.StartStep("a1111 generate")?.SetTag("a1111.mode", payload.Mode).SetTag("a1111.url", backend.BaseAddress.AbsoluteUri);
         var generation = backend.GenerateAsync(payload.Mode, payload.Request, deadline.Token);
         using var polling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = PollProgressAsync(backend, run, polling.Token);
@@ -66,6 +68,7 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         {
             await polling.CancelAsync();
             await progress;
+            generating?.Dispose(); // the artifacts' uploads are its siblings, not its children
         }
         return await ReadAnswerAsync(run, backend, answer.Status, answer.Body, cancellationToken);
     }
