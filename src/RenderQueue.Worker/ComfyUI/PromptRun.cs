@@ -84,7 +84,7 @@ internal sealed partial class PromptRun(
                 var (name, subfolder) = await backend.Http.UploadImageAsync(input.Name, input.Data, cancellationToken);
                 payload.Rename(input.Name, subfolder.Length == 0 ? name : $"{subfolder}/{name}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
                 throw JobFailedException.Other($"Uploading input '{input.Name}' to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
             }
@@ -110,7 +110,7 @@ internal sealed partial class PromptRun(
         {
             submission = await backend.Http.SubmitPromptAsync(payload.Workflow, clientId, _promptId, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
         {
             throw JobFailedException.Other($"Submitting the prompt to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
         }
@@ -192,7 +192,7 @@ internal sealed partial class PromptRun(
                 }
                 unreachableSince = null;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
                 unreachableSince ??= time.GetUtcNow();
                 if (time.GetUtcNow() - unreachableSince >= options.LostTimeout)
@@ -251,7 +251,7 @@ internal sealed partial class PromptRun(
                 {
                     response = await backend.Http.ViewAsync(file.FileName, file.Subfolder, file.Type, cancellationToken);
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
                 {
                     throw JobFailedException.Other($"Downloading output '{file.FileName}' from ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
                 }
