@@ -185,9 +185,10 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
 
     private static JobFailedException StatusFailure(A1111Http backend, int status, string body, JsonElement? json)
     {
-        var errorName = json is { ValueKind: JsonValueKind.Object } j && j.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-        var errors = json is { ValueKind: JsonValueKind.Object } k && k.TryGetProperty("errors", out var es) && es.ValueKind == JsonValueKind.String ? es.GetString() : null;
-        var snippet = errors ?? (body.Length > 500 ? body[..500] + "…" : body);
+        var errorName = Text(json, "error");
+        // A1111's error shape is {error, detail, body, errors}; "errors" is often empty (an unknown sampler says only
+        // "detail"), and validation errors (422) carry a list in "detail": then the body itself says most.
+        var snippet = Text(json, "errors") ?? Text(json, "detail") ?? (body.Length > 500 ? body[..500] + "…" : body);
         var message = $"A1111 {backend.BaseAddress} answered {status}{(errorName is null ? "" : " " + errorName)}: {snippet}";
         return status switch
         {
@@ -219,6 +220,11 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
             return null;
         }
     }
+
+    /// <summary>A non-empty string field of an object, or null.</summary>
+    private static string? Text(JsonElement? json, string name) =>
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { Length: > 0 } text ? text : null;
 
     private static int Int(JsonElement state, string name) =>
         state.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : 0;
