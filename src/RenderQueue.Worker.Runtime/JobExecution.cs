@@ -26,7 +26,6 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     private readonly SemaphoreSlim _progressChanged = new(0, 1);
     private readonly TimeSpan _renewInterval;
     private JobProgress? _progress;
-    private JobProgress? _sentProgress;
     private JobWatchdog? _watchdog;
     private int _stopReason;
 
@@ -61,14 +60,17 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
 
     private StopReason Reason => (StopReason)Volatile.Read(ref _stopReason);
 
-    /// <summary>Runs the attempt to its end and reports it. Never throws except for <paramref name="shutdown"/>.</summary>
-    public async Task RunAsync(CancellationToken shutdown)
+    /// <summary>
+    /// Runs the attempt to its end and reports it; never throws. Stopping goes through <see cref="Stop"/>, and the report
+    /// outlives the host's stop signal (a finished result is never dropped): the host's shutdown timeout bounds it.
+    /// </summary>
+    public async Task RunAsync()
     {
         using var span = WorkerTracing.StartAttempt(_job);
         Log.Started(_logger, _job.Id, _job.Attempt, _job.Type);
         using var watchdog = new JobWatchdog(_time, _job.Timeout, _options.StallTimeout, _stop.Token);
         _watchdog = watchdog;
-        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        using var renewing = new CancellationTokenSource();
         var renewer = RenewLoopAsync(renewing.Token);
 
         Outcome outcome;
@@ -94,7 +96,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         {
             outcome = Outcome.Fail(failure.Error, failure.Retryable);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !shutdown.IsCancellationRequested)
+        catch (Exception e)
         {
             Log.RunnerCrashed(_logger, _job.Id, _job.Type, e);
             outcome = Outcome.Fail(new JobError($"The {_job.Type} runner failed unexpectedly: {e.GetType().Name}: {e.Message}", ErrorClasses.Error), retryable: true);
@@ -106,7 +108,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         }
         span?.SetTag("renderqueue.job.outcome", outcome.Kind.ToString());
         if (outcome.Error is { } error) span?.SetStatus(ActivityStatusCode.Error, error.Message);
-        await ReportAsync(outcome, shutdown);
+        await ReportAsync(outcome);
     }
 
     // ── progress and renewals ──
@@ -164,7 +166,6 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         try
         {
             var answer = await ServerCalls.WithTimeoutAsync(ct => _client.RenewAsync(Lease, progress, ct), _options.CallTimeout, _time, cancellationToken);
-            _sentProgress = progress;
             if (answer.CancelRequested)
             {
                 Log.CancelRequested(_logger, _job.Id);
@@ -234,7 +235,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     // ── the outcome ──
 
     /// <summary>Reports the outcome, retrying through outages until the server answers; a 409/404 means another attempt settled it.</summary>
-    private async Task ReportAsync(Outcome outcome, CancellationToken shutdown)
+    private async Task ReportAsync(Outcome outcome)
     {
         if (outcome.Kind == OutcomeKind.Nothing)
         {
@@ -248,9 +249,9 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             {
                 var job = outcome.Kind switch
                 {
-                    OutcomeKind.Complete => await ServerCalls.WithTimeoutAsync(ct => _client.CompleteAsync(Lease, outcome.Result, ct), _options.CallTimeout, _time, shutdown),
-                    OutcomeKind.Fail => await ServerCalls.WithTimeoutAsync(ct => _client.FailAsync(Lease, outcome.Error!, outcome.Retryable, ct), _options.CallTimeout, _time, shutdown),
-                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, "The worker is shutting down.", ct), _options.CallTimeout, _time, shutdown),
+                    OutcomeKind.Complete => await ServerCalls.WithTimeoutAsync(ct => _client.CompleteAsync(Lease, outcome.Result, ct), _options.CallTimeout, _time, CancellationToken.None),
+                    OutcomeKind.Fail => await ServerCalls.WithTimeoutAsync(ct => _client.FailAsync(Lease, outcome.Error!, outcome.Retryable, ct), _options.CallTimeout, _time, CancellationToken.None),
+                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, "The worker is shutting down.", ct), _options.CallTimeout, _time, CancellationToken.None),
                 };
                 var what = outcome.Kind switch
                 {
@@ -266,11 +267,11 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 Log.OutcomeRefused(_logger, _job.Id, _job.Attempt, e.Message);
                 return;
             }
-            catch (Exception e) when (ServerCalls.IsTransient(e, shutdown))
+            catch (Exception e) when (ServerCalls.IsTransient(e, CancellationToken.None))
             {
                 var delay = backoff.Next();
                 Log.ReportRetry(_logger, _job.Id, delay, e.Message);
-                await Task.Delay(delay, _time, shutdown);
+                await Task.Delay(delay, _time);
             }
             catch (RenderQueueApiException e)
             {

@@ -112,8 +112,8 @@ internal sealed partial class CommandRunner : IJobRunner
         var stdout = new OutputTail(_options.TailBytes, progressPattern, run.Progress);
         var stderr = new OutputTail(_options.TailBytes, progressPattern, run.Progress);
         var draining = Task.WhenAll(
-            stdout.DrainAsync(process.StandardOutput, CancellationToken.None),
-            stderr.DrainAsync(process.StandardError, CancellationToken.None));
+            stdout.DrainAsync(process.StandardOutput),
+            stderr.DrainAsync(process.StandardError));
         try
         {
             await process.WaitForExitAsync(cancellationToken);
