@@ -256,7 +256,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 var what = outcome.Kind switch
                 {
                     OutcomeKind.Complete => "completion",
-                    OutcomeKind.Fail => $"failure ({outcome.Error!.Class}{(outcome.Retryable ? ", retryable" : "")})",
+                    OutcomeKind.Fail => $"failure ({outcome.Error!.Class}{(outcome.Retryable ? ", retryable" : "")}: {outcome.Error.Message})",
                     _ => "release",
                 };
                 Log.Reported(_logger, _job.Id, _job.Attempt, what, job.State.ToWire());
