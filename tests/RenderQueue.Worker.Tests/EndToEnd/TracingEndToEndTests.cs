@@ -1,8 +1,8 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using OpenTelemetry.Trace;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Processes;
+using RenderQueue.Testing;
 using RenderQueue.Worker.Tests.Fakes;
 using RenderQueue.Worker.Tests.Runners;
 using RenderQueue.Worker.Tests.Support;
@@ -63,19 +63,5 @@ public sealed class TracingEndToEndTests
         var completeCall = Assert.Single(secondServerSpans.Snapshot(), s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /api/v1/leases/{jobId}/complete");
         var workerCall = Assert.Single(workerSpans.Snapshot(), s => s.Kind == ActivityKind.Client && s.SpanId == completeCall.ParentSpanId);
         Assert.Equal((submit.TraceId, run.SpanId), (workerCall.TraceId, workerCall.ParentSpanId));
-    }
-
-    /// <summary>Spans as an exporter hands them over, from whichever thread ended them.</summary>
-    private sealed class SpanLog : Collection<Activity>
-    {
-        public List<Activity> Snapshot()
-        {
-            lock (Items) return [.. Items];
-        }
-
-        protected override void InsertItem(int index, Activity item)
-        {
-            lock (Items) base.InsertItem(index, item);
-        }
     }
 }
