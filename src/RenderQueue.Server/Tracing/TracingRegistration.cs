@@ -10,7 +10,8 @@ internal static class TracingRegistration
     public static IServiceCollection AddRenderQueueTracing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<TracingOptions>(TracingOptions.Section);
-        var endpoint = configuration.GetSection(TracingOptions.Section).Get<TracingOptions>()?.OtlpEndpoint;
+        // Anything but an absolute URL stops the start in validation, with the key named.
+        var endpoint = configuration.GetSection(TracingOptions.Section).Get<TracingOptions>()?.OtlpEndpoint is { IsAbsoluteUri: true } url ? url : null;
         if (endpoint is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TracingOptions.StandardEndpointVariable))) return services;
 
         services.AddOpenTelemetry()

@@ -11,7 +11,8 @@ internal static class WorkerTracingRegistration
 
     public static IServiceCollection AddWorkerTracing(this IServiceCollection services, IConfiguration configuration)
     {
-        var endpoint = configuration.GetSection(WorkerSetupValidator.TracingSection).Get<TracingOptions>()?.OtlpEndpoint;
+        // Anything but an absolute URL stops the start in validation, with the key named.
+        var endpoint = configuration.GetSection(WorkerSetupValidator.TracingSection).Get<TracingOptions>()?.OtlpEndpoint is { IsAbsoluteUri: true } url ? url : null;
         if (endpoint is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StandardEndpointVariable))) return services;
 
         services.AddOpenTelemetry()
