@@ -6,6 +6,7 @@ using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dashboard;
 using RenderQueue.Server.Demo;
 using RenderQueue.Server.Errors;
+using RenderQueue.Server.Tracing;
 
 if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(args, Console.Out, Console.Error);
 
@@ -26,6 +27,7 @@ builder.Services.AddArtifactStorage();
 builder.Services.AddRenderQueueMetrics();
 builder.Services.AddHousekeeping();
 builder.Services.AddWebhooks();
+builder.Services.AddRenderQueueTracing(builder.Configuration);
 builder.Services.AddDemo(demo, builder.Configuration);
 
 var app = builder.Build();

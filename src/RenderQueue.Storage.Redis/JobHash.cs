@@ -16,7 +16,7 @@ namespace RenderQueue.Storage.Redis;
 internal static class JobHash
 {
     /// <summary>Values per job of the enqueue script, in its field order.</summary>
-    public const int EnqueueFieldCount = 16;
+    public const int EnqueueFieldCount = 18;
 
     public static Job Read(RedisResult flat)
     {
@@ -38,6 +38,8 @@ internal static class JobHash
             RunAt = f.OptionalTime("run_at"),
             BatchKey = f.Text("batch"),
             Webhook = f.Text("webhook"),
+            TraceParent = f.Text("traceparent"),
+            TraceState = f.Text("tracestate"),
             State = JobStates.TryParse(f["state"], out var state) ? state : throw new InvalidOperationException($"Unknown job state '{f["state"]}'."),
             Attempt = attempt,
             Progress = f.Text("p_max") is null ? null : new JobProgress(f.Double("p_value"), f.Double("p_max"), f.Text("p_msg")),
@@ -78,6 +80,8 @@ internal static class JobHash
         arguments.Add(requirements.Labels is { Count: > 0 } labels ? JsonSerializer.Serialize(labels) : "");
         arguments.Add(requirements.Models is { Count: > 0 } models ? JsonSerializer.Serialize(models.Select(Fold)) : "");
         arguments.Add(requirements.MinVramMb is { } vram ? vram : "");
+        arguments.Add(job.TraceParent ?? "");
+        arguments.Add(job.TraceState ?? "");
     }
 
     /// <summary>

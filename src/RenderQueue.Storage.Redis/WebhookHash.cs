@@ -62,6 +62,8 @@ internal static class WebhookHash
             Url = f["url"],
             Event = EventEntry.FromFields(new RedisFields(eventFields), f.Long("seq")),
             Result = f.Text("res") is { } result ? JsonDocument.Parse(result).RootElement.Clone() : null,
+            TraceParent = f.Text("traceparent"),
+            TraceState = f.Text("tracestate"),
             CreatedAt = f.Time("created"),
             State = state,
             NextAttemptAt = state == WebhookDeliveryState.Pending ? f.OptionalTime("next") : null,

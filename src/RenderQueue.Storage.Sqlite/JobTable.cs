@@ -6,12 +6,12 @@ using RenderQueue.Core.Json;
 namespace RenderQueue.Storage.Sqlite;
 
 /// <summary>
-/// Rows of the <c>jobs</c> table. The job lives in <c>body</c> as JSON (without its payload, which is written
-/// once into <c>payload</c> and never rewritten); the other columns are copies that indexes need.
+/// Rows of the <c>jobs</c> table. The job lives in <c>body</c> as JSON (without its payload and trace context, which
+/// are written once into their own columns and never rewritten); the other columns are copies that indexes need.
 /// </summary>
 internal static class JobTable
 {
-    public const string SelectColumns = "seq, payload, body";
+    public const string SelectColumns = "seq, payload, body, trace_parent, trace_state";
 
     private static readonly JsonElement NoPayload = JsonDocument.Parse("null").RootElement.Clone();
 
@@ -42,20 +42,25 @@ internal static class JobTable
     {
         var job = JsonSerializer.Deserialize<Job>(reader.GetString(2), RenderQueueJson.Compact)!;
         using var payload = JsonDocument.Parse(reader.GetString(1));
-        return job with { Payload = payload.RootElement.Clone() };
+        return job with
+        {
+            Payload = payload.RootElement.Clone(),
+            TraceParent = reader.IsDBNull(3) ? null : reader.GetString(3),
+            TraceState = reader.IsDBNull(4) ? null : reader.GetString(4),
+        };
     }
 
     public static long Insert(Commands sql, Job job) => (long)sql.Scalar(
         """
         INSERT INTO jobs (id, queue, type, state, priority, run_at, queued_at, lease_expires_at, deadline, finished_at,
-                          batch_key, idempotency_key, requirements, payload, body)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                          batch_key, idempotency_key, requirements, payload, body, trace_parent, trace_state)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         RETURNING seq
         """,
         job.Id, job.Queue, job.Type, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt),
         UnixTime.Ms(job.LeaseExpiresAt), Deadline(job), UnixTime.Ms(job.FinishedAt), job.BatchKey, job.IdempotencyKey,
         job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Compact),
-        job.Payload.GetRawText(), Body(job))!;
+        job.Payload.GetRawText(), Body(job), job.TraceParent, job.TraceState)!;
 
     public static void Update(Commands sql, long seq, Job job) => sql.Execute(
         """
@@ -70,5 +75,5 @@ internal static class JobTable
         job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;
 
     private static string Body(Job job) =>
-        JsonSerializer.Serialize(job with { Payload = NoPayload, Position = null, Eta = null }, RenderQueueJson.Compact);
+        JsonSerializer.Serialize(job with { Payload = NoPayload, TraceParent = null, TraceState = null, Position = null, Eta = null }, RenderQueueJson.Compact);
 }

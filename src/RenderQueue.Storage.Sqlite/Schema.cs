@@ -144,6 +144,11 @@ internal static class Schema
             at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // The submit's trace context, written once like the payload; older files upgrade with none on their jobs.
+        """
+        ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+        ALTER TABLE jobs ADD COLUMN trace_state TEXT;
+        """,
     ];
 
     /// <summary>Puts the connection in WAL mode and brings the schema up to date.</summary>

@@ -38,6 +38,8 @@ internal static class WebhookOutbox
                 Url = target,
                 Event = jobEvent,
                 Result = jobEvent.Type == JobEventTypes.Succeeded ? job.Result : null,
+                TraceParent = job.TraceParent,
+                TraceState = job.TraceState,
                 CreatedAt = jobEvent.At,
             };
             context.Sql.Execute(

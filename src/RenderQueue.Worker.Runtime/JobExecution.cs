@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RenderQueue.Worker.Runtime.Runners;
@@ -25,7 +26,6 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     private readonly SemaphoreSlim _progressChanged = new(0, 1);
     private readonly TimeSpan _renewInterval;
     private JobProgress? _progress;
-    private JobProgress? _sentProgress;
     private JobWatchdog? _watchdog;
     private int _stopReason;
 
@@ -60,13 +60,17 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
 
     private StopReason Reason => (StopReason)Volatile.Read(ref _stopReason);
 
-    /// <summary>Runs the attempt to its end and reports it. Never throws except for <paramref name="shutdown"/>.</summary>
-    public async Task RunAsync(CancellationToken shutdown)
+    /// <summary>
+    /// Runs the attempt to its end and reports it; never throws. Stopping goes through <see cref="Stop"/>, and the report
+    /// outlives the host's stop signal (a finished result is never dropped): the host's shutdown timeout bounds it.
+    /// </summary>
+    public async Task RunAsync()
     {
+        using var span = WorkerTracing.StartAttempt(_job);
         Log.Started(_logger, _job.Id, _job.Attempt, _job.Type);
         using var watchdog = new JobWatchdog(_time, _job.Timeout, _options.StallTimeout, _stop.Token);
         _watchdog = watchdog;
-        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        using var renewing = new CancellationTokenSource();
         var renewer = RenewLoopAsync(renewing.Token);
 
         Outcome outcome;
@@ -92,7 +96,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         {
             outcome = Outcome.Fail(failure.Error, failure.Retryable);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !shutdown.IsCancellationRequested)
+        catch (Exception e)
         {
             Log.RunnerCrashed(_logger, _job.Id, _job.Type, e);
             outcome = Outcome.Fail(new JobError($"The {_job.Type} runner failed unexpectedly: {e.GetType().Name}: {e.Message}", ErrorClasses.Error), retryable: true);
@@ -102,7 +106,9 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             await renewing.CancelAsync();
             await renewer;
         }
-        await ReportAsync(outcome, shutdown);
+        span?.SetTag("renderqueue.job.outcome", outcome.Kind.ToString());
+        if (outcome.Error is { } error) span?.SetStatus(ActivityStatusCode.Error, error.Message);
+        await ReportAsync(outcome);
     }
 
     // ── progress and renewals ──
@@ -160,7 +166,6 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         try
         {
             var answer = await ServerCalls.WithTimeoutAsync(ct => _client.RenewAsync(Lease, progress, ct), _options.CallTimeout, _time, cancellationToken);
-            _sentProgress = progress;
             if (answer.CancelRequested)
             {
                 Log.CancelRequested(_logger, _job.Id);
@@ -187,6 +192,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
 
     public async Task AddAsync(string name, string contentType, Stream content, CancellationToken cancellationToken)
     {
+        using var span = WorkerTracing.StartStep("artifact upload")?.SetTag("renderqueue.artifact.name", name);
         // A stream that cannot be rewound is spooled to a temp file, so an upload cut by an outage can be sent again.
         await using var spooled = content.CanSeek ? null : await SpoolAsync(content, cancellationToken);
         var body = spooled ?? content;
@@ -229,7 +235,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     // ── the outcome ──
 
     /// <summary>Reports the outcome, retrying through outages until the server answers; a 409/404 means another attempt settled it.</summary>
-    private async Task ReportAsync(Outcome outcome, CancellationToken shutdown)
+    private async Task ReportAsync(Outcome outcome)
     {
         if (outcome.Kind == OutcomeKind.Nothing)
         {
@@ -243,14 +249,14 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             {
                 var job = outcome.Kind switch
                 {
-                    OutcomeKind.Complete => await ServerCalls.WithTimeoutAsync(ct => _client.CompleteAsync(Lease, outcome.Result, ct), _options.CallTimeout, _time, shutdown),
-                    OutcomeKind.Fail => await ServerCalls.WithTimeoutAsync(ct => _client.FailAsync(Lease, outcome.Error!, outcome.Retryable, ct), _options.CallTimeout, _time, shutdown),
-                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, "The worker is shutting down.", ct), _options.CallTimeout, _time, shutdown),
+                    OutcomeKind.Complete => await ServerCalls.WithTimeoutAsync(ct => _client.CompleteAsync(Lease, outcome.Result, ct), _options.CallTimeout, _time, CancellationToken.None),
+                    OutcomeKind.Fail => await ServerCalls.WithTimeoutAsync(ct => _client.FailAsync(Lease, outcome.Error!, outcome.Retryable, ct), _options.CallTimeout, _time, CancellationToken.None),
+                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, "The worker is shutting down.", ct), _options.CallTimeout, _time, CancellationToken.None),
                 };
                 var what = outcome.Kind switch
                 {
                     OutcomeKind.Complete => "completion",
-                    OutcomeKind.Fail => $"failure ({outcome.Error!.Class}{(outcome.Retryable ? ", retryable" : "")})",
+                    OutcomeKind.Fail => $"failure ({outcome.Error!.Class}{(outcome.Retryable ? ", retryable" : "")}: {outcome.Error.Message})",
                     _ => "release",
                 };
                 Log.Reported(_logger, _job.Id, _job.Attempt, what, job.State.ToWire());
@@ -261,11 +267,11 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 Log.OutcomeRefused(_logger, _job.Id, _job.Attempt, e.Message);
                 return;
             }
-            catch (Exception e) when (ServerCalls.IsTransient(e, shutdown))
+            catch (Exception e) when (ServerCalls.IsTransient(e, CancellationToken.None))
             {
                 var delay = backoff.Next();
                 Log.ReportRetry(_logger, _job.Id, delay, e.Message);
-                await Task.Delay(delay, _time, shutdown);
+                await Task.Delay(delay, _time);
             }
             catch (RenderQueueApiException e)
             {

@@ -216,12 +216,11 @@ public sealed partial class WorkerAgent : BackgroundService
     {
         var runner = _runners.FirstOrDefault(r => string.Equals(r.Type, job.Type, StringComparison.Ordinal));
         var execution = new JobExecution(job, runner ?? new MissingRunner(job.Type), _client, _leaseDuration, _options, _time, _jobLogger);
-        // Reporting outlives the stop signal (a finished result is never dropped); the host's shutdown timeout bounds it.
         var task = Task.Run(async () =>
         {
             try
             {
-                await execution.RunAsync(CancellationToken.None);
+                await execution.RunAsync();
             }
             finally
             {

@@ -35,6 +35,13 @@ internal static class Program
             return 2;
         }
         builder.Services.AddRenderQueueWorker();
+        builder.Services.AddWorkerTracing(builder.Configuration);
+        // journald and plain files get no time of their own; UTC reads the same on every machine of a farm.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
 
         using var host = builder.Build();
         try

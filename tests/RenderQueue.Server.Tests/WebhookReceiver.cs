@@ -60,7 +60,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var received = new Received(
             context.Request.Method, context.Request.Path + context.Request.QueryString,
             context.Request.Headers["webhook-id"].ToString(), context.Request.Headers["webhook-timestamp"].ToString(),
-            context.Request.Headers["webhook-signature"].ToString(), context.Request.ContentType, body.ToArray(), DateTimeOffset.UtcNow);
+            context.Request.Headers["webhook-signature"].ToString(), context.Request.ContentType, body.ToArray(), DateTimeOffset.UtcNow,
+            context.Request.Headers.TryGetValue("traceparent", out var traceParent) ? traceParent.ToString() : null);
         int n;
         lock (_received)
         {
@@ -76,7 +77,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    internal sealed record Received(string Method, string Path, string Id, string Timestamp, string Signature, string? ContentType, byte[] Body, DateTimeOffset At)
+    internal sealed record Received(string Method, string Path, string Id, string Timestamp, string Signature, string? ContentType, byte[] Body, DateTimeOffset At, string? TraceParent)
     {
         public string Text => Encoding.UTF8.GetString(Body);
 

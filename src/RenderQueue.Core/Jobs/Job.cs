@@ -51,6 +51,13 @@ public sealed record Job
     /// <summary>URL notified when the job finishes.</summary>
     public string? Webhook { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the submit, so the worker's spans join the submitter's trace; null when
+    /// the submit was not traced.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that came with <see cref="TraceParent"/>, if any.</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Current state.</summary>
     public JobState State { get; init; }
 

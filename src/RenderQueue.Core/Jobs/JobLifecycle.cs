@@ -33,6 +33,8 @@ public static class JobLifecycle
             RunAt = input.RunAt,
             BatchKey = input.BatchKey,
             Webhook = input.Webhook,
+            TraceParent = input.TraceParent,
+            TraceState = input.TraceState,
             State = scheduled ? JobState.Scheduled : JobState.Queued,
             CreatedAt = now,
             UpdatedAt = now,

@@ -18,6 +18,8 @@ public sealed record NewJob
     public DateTimeOffset? RunAt { get; init; }
     public string? BatchKey { get; init; }
     public string? Webhook { get; init; }
+    public string? TraceParent { get; init; }
+    public string? TraceState { get; init; }
 }
 
 /// <summary>What enqueueing one job did.</summary>

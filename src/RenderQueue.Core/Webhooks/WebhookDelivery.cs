@@ -29,6 +29,12 @@ public sealed record WebhookDelivery
     /// <summary>The job's result, for <c>job.succeeded</c>.</summary>
     public JsonElement? Result { get; init; }
 
+    /// <summary>The job's <see cref="Job.TraceParent"/>, copied when the delivery was written: its sending joins the job's trace.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The job's <see cref="Job.TraceState"/>, copied with it.</summary>
+    public string? TraceState { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public WebhookDeliveryState State { get; init; }

@@ -8,6 +8,7 @@ using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Errors;
 using RenderQueue.Server.Metrics;
+using RenderQueue.Server.Tracing;
 using RenderQueue.Server.Webhooks;
 
 namespace RenderQueue.Server.Api;
@@ -47,7 +48,7 @@ internal static class JobsApi
             errors["idempotency_key"] = [$"The {IdempotencyHeader} header and the idempotency_key field differ."];
         RequestValidationException.ThrowIfAny(errors);
 
-        var newJob = SubmitValidation.ToNewJob(request, JobId.New(time), idempotencyKey);
+        var newJob = ServerTracing.WithSubmitContext(SubmitValidation.ToNewJob(request, JobId.New(time), idempotencyKey));
         var results = await store.EnqueueAsync([newJob], ct);
         metrics.Submitted(results);
         var result = results[0];
@@ -77,7 +78,7 @@ internal static class JobsApi
         }
         RequestValidationException.ThrowIfAny(errors);
 
-        var results = await store.EnqueueAsync([.. jobs.Select(j => SubmitValidation.ToNewJob(j, JobId.New(time)))], ct);
+        var results = await store.EnqueueAsync([.. jobs.Select(j => ServerTracing.WithSubmitContext(SubmitValidation.ToNewJob(j, JobId.New(time))))], ct);
         metrics.Submitted(results);
         return TypedResults.Created("/api/v1/jobs", new SubmitBatchResponse([.. results.Select(r => r.Job)]));
     }

@@ -8,6 +8,7 @@ using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dispatch;
 using RenderQueue.Server.Errors;
 using RenderQueue.Server.Metrics;
+using RenderQueue.Server.Tracing;
 
 namespace RenderQueue.Server.Api;
 
@@ -71,8 +72,10 @@ internal static class LeasesApi
 
     private static async Task<Ok<Job>> Complete(string jobId, CompleteLeaseRequest request, IJobStore store, RenderQueueMetrics metrics, CancellationToken ct)
     {
+        var started = DateTimeOffset.UtcNow; // spans are on the wall clock, like the request's own
         var job = await store.CompleteAsync(Token(jobId, request.Attempt), request.Result, ct);
         metrics.Completed(job);
+        ServerTracing.RecordReport("job complete", job, started);
         return TypedResults.Ok(job);
     }
 
@@ -94,8 +97,10 @@ internal static class LeasesApi
         }
         RequestValidationException.ThrowIfAny(errors);
 
+        var started = DateTimeOffset.UtcNow;
         var results = await store.CompleteManyAsync(
             [.. completions.Select(c => new CompletionRequest(new LeaseToken(c.JobId!, c.Attempt), c.Result))], ct); // an id that is no job's is refused on its own
+        foreach (var completed in results) if (completed.Job is { } job) ServerTracing.RecordReport("job complete", job, started);
         return TypedResults.Ok(new CompleteLeasesResponse([.. results.Select(r => Outcome(r, metrics))]));
     }
 
@@ -119,8 +124,10 @@ internal static class LeasesApi
             throw RequestValidationException.For("error", "error.message is required: say what went wrong.");
         if (string.IsNullOrEmpty(error.Class) || !SubmitValidation.IsName(error.Class))
             throw RequestValidationException.For("error.class", "error.class is a name such as error, oom, timeout, invalid_input.");
+        var started = DateTimeOffset.UtcNow;
         var job = await store.FailAsync(token, new JobFailure(error, request.Retryable), ct);
         metrics.FailureReported(job);
+        ServerTracing.RecordReport("job fail", job, started);
         return TypedResults.Ok(job);
     }
 

@@ -3,6 +3,7 @@ using RenderQueue.Core.Storage;
 using RenderQueue.Core.Webhooks;
 using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
+using RenderQueue.Server.Tracing;
 
 namespace RenderQueue.Server.Webhooks;
 
@@ -104,6 +105,7 @@ internal sealed partial class WebhookDispatcher(
 
     private async Task RunAsync(WebhookDelivery delivery, SemaphoreSlim slots)
     {
+        using var span = ServerTracing.StartDelivery(delivery);
         try
         {
             await DeliverAsync(delivery, CancellationToken.None);
@@ -161,6 +163,7 @@ internal sealed partial class WebhookDispatcher(
         var result = await sender.SendAsync(delivery, delivery.Url, key, ct);
         var attempt = result.Attempt with { Number = delivery.Attempts.Count + 1 };
         var outcome = Decide(delivery, attempt, result.Refused, settings);
+        ServerTracing.TagAttempt(attempt, outcome);
         await store.RecordWebhookAttemptAsync(delivery.Id, attempt, outcome, ct);
         if (attempt.StatusCode == 410 && subscription is not null)
         {

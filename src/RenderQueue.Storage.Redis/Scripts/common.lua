@@ -186,6 +186,9 @@ local function outbox(j, event_type, seq, fields)
       'ev', event_json, 'seq', int(seq), 'created', j.updated, 'next', j.updated, 'state', 'pending')
     if target[1] then redis.call('HSET', key, 'sub', target[1]) end
     if event_type == 'job.succeeded' and present(j, 'result') then redis.call('HSET', key, 'res', j.result) end
+    -- The job's trace context travels with the delivery, so its sending joins the job's trace.
+    if present(j, 'traceparent') then redis.call('HSET', key, 'traceparent', j.traceparent) end
+    if present(j, 'tracestate') then redis.call('HSET', key, 'tracestate', j.tracestate) end
     redis.call('ZADD', gk('wh:due'), tonumber(j.updated), int(id))
     redis.call('ZADD', gk('wh:job:' .. j.id), id, int(id))
   end

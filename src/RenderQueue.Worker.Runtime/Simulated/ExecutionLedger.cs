@@ -30,8 +30,9 @@ public sealed class ExecutionLedger(string folder, TimeProvider time)
     public Task RecordStartAsync(string jobId, int attempt, CancellationToken cancellationToken) =>
         AppendAsync(string.Create(CultureInfo.InvariantCulture, $"start\t{jobId}\t{attempt}\t{ProcessId}\t{time.GetUtcNow():O}\n"), cancellationToken);
 
-    public Task RecordEndAsync(string jobId, int attempt, string outcome, CancellationToken cancellationToken) =>
-        AppendAsync(string.Create(CultureInfo.InvariantCulture, $"end\t{jobId}\t{attempt}\t{ProcessId}\t{time.GetUtcNow():O}\t{outcome}\n"), cancellationToken);
+    /// <summary>Written whatever ended the run, a cancel included, so it takes no token.</summary>
+    public Task RecordEndAsync(string jobId, int attempt, string outcome) =>
+        AppendAsync(string.Create(CultureInfo.InvariantCulture, $"end\t{jobId}\t{attempt}\t{ProcessId}\t{time.GetUtcNow():O}\t{outcome}\n"), CancellationToken.None);
 
     private async Task AppendAsync(string line, CancellationToken cancellationToken)
     {

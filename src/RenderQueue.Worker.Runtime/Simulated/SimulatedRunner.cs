@@ -39,7 +39,7 @@ public sealed class SimulatedRunner(IOptions<SimulatedRunnerOptions> options, Ti
         finally
         {
             // The end line is written even when the run was canceled: the ledger records what happened.
-            if (_ledger is not null) await _ledger.RecordEndAsync(run.JobId, run.Attempt, outcome, CancellationToken.None);
+            if (_ledger is not null) await _ledger.RecordEndAsync(run.JobId, run.Attempt, outcome);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Worker.Backends;
@@ -45,6 +46,7 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         // The request gets its own deadline rather than the job's token: on cancel it is interrupted, not abandoned,
         // so A1111 is free again before the next job.
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        var generating = WorkerTracing.StartStep("a1111 generate")?.SetTag("a1111.mode", payload.Mode).SetTag("a1111.url", backend.BaseAddress.AbsoluteUri);
         var generation = backend.GenerateAsync(payload.Mode, payload.Request, deadline.Token);
         using var polling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = PollProgressAsync(backend, run, polling.Token);
@@ -66,6 +68,7 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         {
             await polling.CancelAsync();
             await progress;
+            generating?.Dispose(); // the artifacts' uploads are its siblings, not its children
         }
         return await ReadAnswerAsync(run, backend, answer.Status, answer.Body, cancellationToken);
     }
@@ -182,9 +185,10 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
 
     private static JobFailedException StatusFailure(A1111Http backend, int status, string body, JsonElement? json)
     {
-        var errorName = json is { ValueKind: JsonValueKind.Object } j && j.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-        var errors = json is { ValueKind: JsonValueKind.Object } k && k.TryGetProperty("errors", out var es) && es.ValueKind == JsonValueKind.String ? es.GetString() : null;
-        var snippet = errors ?? (body.Length > 500 ? body[..500] + "…" : body);
+        var errorName = Text(json, "error");
+        // A1111's error shape is {error, detail, body, errors}; "errors" is often empty (an unknown sampler says only
+        // "detail"), and validation errors (422) carry a list in "detail": then the body itself says most.
+        var snippet = Text(json, "errors") ?? Text(json, "detail") ?? (body.Length > 500 ? body[..500] + "…" : body);
         var message = $"A1111 {backend.BaseAddress} answered {status}{(errorName is null ? "" : " " + errorName)}: {snippet}";
         return status switch
         {
@@ -216,6 +220,11 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
             return null;
         }
     }
+
+    /// <summary>A non-empty string field of an object, or null.</summary>
+    private static string? Text(JsonElement? json, string name) =>
+        json is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            && value.GetString() is { Length: > 0 } text ? text : null;
 
     private static int Int(JsonElement state, string name) =>
         state.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : 0;

@@ -11,6 +11,13 @@ internal sealed class ComfyUIHttp(HttpClient http)
 {
     public Uri BaseAddress => http.BaseAddress!;
 
+    /// <summary>
+    /// True when a call failed on ComfyUI's side (refused, broken, or past <see cref="ComfyUIOptions.RequestTimeout"/>),
+    /// not because the job's own token was canceled: the runner turns these into job errors, and lets a cancel through.
+    /// </summary>
+    public static bool Failed(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested;
+
     /// <summary><c>POST /prompt</c>. A 400 comes back as <see cref="PromptSubmission.Rejected"/> with ComfyUI's body.</summary>
     public async Task<PromptSubmission> SubmitPromptAsync(JsonNode workflow, string clientId, string promptId, CancellationToken cancellationToken)
     {

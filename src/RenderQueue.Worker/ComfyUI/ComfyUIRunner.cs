@@ -51,7 +51,7 @@ internal sealed partial class ComfyUIRunner : IJobRunner, IModelSource, IAsyncDi
             {
                 models.UnionWith(await backend.Http.GetCheckpointsAsync(cancellationToken));
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
                 Log.ModelsUnavailable(_logger, backend.Url, e.Message);
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using RenderQueue.Worker.Runtime;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 
@@ -30,18 +31,25 @@ internal sealed partial class PromptRun(
     {
         await UploadInputsAsync(cancellationToken);
         using var watch = backend.Connection.Watch(_promptId);
-        var clientId = await ConnectAsync(cancellationToken);
-        await SubmitAsync(clientId, cancellationToken);
+        string clientId;
+        using (WorkerTracing.StartStep("comfyui queue prompt")?.SetTag("comfyui.prompt_id", _promptId).SetTag("comfyui.url", backend.Url.AbsoluteUri))
+        {
+            clientId = await ConnectAsync(cancellationToken);
+            await SubmitAsync(clientId, cancellationToken);
+        }
 
         JsonElement entry;
-        try
+        using (WorkerTracing.StartStep("comfyui execute"))
         {
-            entry = await FollowAsync(watch, clientId, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await StopAsync(watch);
-            throw;
+            try
+            {
+                entry = await FollowAsync(watch, clientId, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await StopAsync(watch);
+                throw;
+            }
         }
 
         var outcome = PromptOutcome.Read(entry);
@@ -67,6 +75,8 @@ internal sealed partial class PromptRun(
 
     private async Task UploadInputsAsync(CancellationToken cancellationToken)
     {
+        if (payload.Inputs.Count == 0) return;
+        using var span = WorkerTracing.StartStep("comfyui upload inputs");
         foreach (var input in payload.Inputs)
         {
             try
@@ -74,7 +84,7 @@ internal sealed partial class PromptRun(
                 var (name, subfolder) = await backend.Http.UploadImageAsync(input.Name, input.Data, cancellationToken);
                 payload.Rename(input.Name, subfolder.Length == 0 ? name : $"{subfolder}/{name}");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
                 throw JobFailedException.Other($"Uploading input '{input.Name}' to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
             }
@@ -100,7 +110,7 @@ internal sealed partial class PromptRun(
         {
             submission = await backend.Http.SubmitPromptAsync(payload.Workflow, clientId, _promptId, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
         {
             throw JobFailedException.Other($"Submitting the prompt to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
         }
@@ -182,7 +192,7 @@ internal sealed partial class PromptRun(
                 }
                 unreachableSince = null;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
                 unreachableSince ??= time.GetUtcNow();
                 if (time.GetUtcNow() - unreachableSince >= options.LostTimeout)
@@ -234,13 +244,17 @@ internal sealed partial class PromptRun(
         {
             if (!options.IncludeTempOutputs && !string.Equals(file.Type, "output", StringComparison.Ordinal)) continue;
             HttpResponseMessage? response;
-            try
+            // The body is read while it is uploaded: this span ends with the answer's headers, "artifact upload" has the rest.
+            using (WorkerTracing.StartStep("comfyui fetch output")?.SetTag("comfyui.filename", file.FileName))
             {
-                response = await backend.Http.ViewAsync(file.FileName, file.Subfolder, file.Type, cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw JobFailedException.Other($"Downloading output '{file.FileName}' from ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
+                try
+                {
+                    response = await backend.Http.ViewAsync(file.FileName, file.Subfolder, file.Type, cancellationToken);
+                }
+                catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
+                {
+                    throw JobFailedException.Other($"Downloading output '{file.FileName}' from ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
+                }
             }
             if (response is null)
                 throw JobFailedException.Other($"ComfyUI {backend.Url} no longer has output '{file.FileName}' (404 from /view): it was deleted before it could be fetched.");

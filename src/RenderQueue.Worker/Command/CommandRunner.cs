@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
 
@@ -81,6 +82,7 @@ internal sealed partial class CommandRunner : IJobRunner
         JobRun run, string name, CommandDefinition definition, string program, IReadOnlyList<string> arguments, Regex? progressPattern,
         string output, CancellationToken cancellationToken)
     {
+        using var span = WorkerTracing.StartStep("command process")?.SetTag("renderqueue.command", name);
         var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = definition.WorkingDirectory ?? output,
@@ -110,8 +112,8 @@ internal sealed partial class CommandRunner : IJobRunner
         var stdout = new OutputTail(_options.TailBytes, progressPattern, run.Progress);
         var stderr = new OutputTail(_options.TailBytes, progressPattern, run.Progress);
         var draining = Task.WhenAll(
-            stdout.DrainAsync(process.StandardOutput, CancellationToken.None),
-            stderr.DrainAsync(process.StandardError, CancellationToken.None));
+            stdout.DrainAsync(process.StandardOutput),
+            stderr.DrainAsync(process.StandardError));
         try
         {
             await process.WaitForExitAsync(cancellationToken);
@@ -126,6 +128,7 @@ internal sealed partial class CommandRunner : IJobRunner
         }
         // Output pipes close when the last process holding them exits; a grandchild left running keeps them open.
         await draining.WaitAsync(_options.KillGrace, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        span?.SetTag("process.exit.code", process.ExitCode);
         return (process.ExitCode, stdout.Tail(), stderr.Tail());
     }
 

@@ -15,11 +15,12 @@ internal sealed class OutputTail(int capacity, Regex? progressPattern, IProgress
     private readonly StringBuilder _line = new();
     private readonly Lock _gate = new();
 
-    public async Task DrainAsync(StreamReader reader, CancellationToken cancellationToken)
+    /// <summary>Reads to the end of the stream, which comes when the last process holding the pipe exits (or is killed).</summary>
+    public async Task DrainAsync(StreamReader reader)
     {
         var buffer = new char[4096];
         int read;
-        while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0) Append(buffer.AsSpan(0, read));
+        while ((read = await reader.ReadAsync(buffer)) > 0) Append(buffer.AsSpan(0, read));
         Line();
     }
 

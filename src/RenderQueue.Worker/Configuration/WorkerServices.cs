@@ -32,6 +32,7 @@ internal static class WorkerServices
         Bind<CommandOptions>(services, WorkerSetupValidator.CommandSection);
         Bind<SimulatedRunnerOptions>(services, WorkerSetupValidator.SimulatedSection);
         Bind<NvidiaSmiOptions>(services, WorkerSetupValidator.GpusSection);
+        Bind<TracingOptions>(services, WorkerSetupValidator.TracingSection);
 
         services.AddSingleton<ComfyUIRunner>();
         services.AddSingleton<IJobRunner>(sp => sp.GetRequiredService<ComfyUIRunner>());

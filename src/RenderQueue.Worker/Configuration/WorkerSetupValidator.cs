@@ -12,7 +12,8 @@ namespace RenderQueue.Worker.Configuration;
 /// unknown keys under <c>Worker</c>, types without a backend, bad URLs, command templates that do not parse.
 /// </summary>
 internal sealed class WorkerSetupValidator(
-    IConfiguration configuration, IOptions<ComfyUIOptions> comfyUI, IOptions<A1111Options> a1111, IOptions<CommandOptions> commands)
+    IConfiguration configuration, IOptions<ComfyUIOptions> comfyUI, IOptions<A1111Options> a1111, IOptions<CommandOptions> commands,
+    IOptions<TracingOptions> tracing)
     : IValidateOptions<AgentOptions>
 {
     public const string ComfyUISection = "Worker:ComfyUI";
@@ -20,8 +21,9 @@ internal sealed class WorkerSetupValidator(
     public const string CommandSection = "Worker:Command";
     public const string SimulatedSection = "Worker:Simulated";
     public const string GpusSection = "Worker:Gpus";
+    public const string TracingSection = "Worker:Tracing";
 
-    private static readonly HashSet<string> Subsections = new(StringComparer.OrdinalIgnoreCase) { "ComfyUI", "A1111", "Command", "Simulated", "Gpus" };
+    private static readonly HashSet<string> Subsections = new(StringComparer.OrdinalIgnoreCase) { "ComfyUI", "A1111", "Command", "Simulated", "Gpus", "Tracing" };
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
@@ -35,6 +37,7 @@ internal sealed class WorkerSetupValidator(
 
         problems.AddRange(Urls("Worker:ComfyUI:Urls", comfyUI.Value.Urls));
         problems.AddRange(Urls("Worker:A1111:Urls", a1111.Value.Urls));
+        if (tracing.Value.OtlpEndpoint is { } otlp && !IsHttp(otlp)) problems.Add($"{TracingSection}:OtlpEndpoint must be an absolute http(s) URL; it is '{otlp}'.");
         foreach (var (commandName, definition) in commands.Value.Commands)
         {
             if (!Core.Api.SubmitValidation.IsName(commandName)) problems.Add($"Worker:Command:Commands:{commandName}: a command name is 1–64 letters, digits or _ . : = -.");
@@ -89,8 +92,10 @@ internal sealed class WorkerSetupValidator(
     {
         for (var i = 0; i < urls.Count; i++)
         {
-            if (!urls[i].IsAbsoluteUri || urls[i].Scheme is not ("http" or "https"))
+            if (!IsHttp(urls[i]))
                 yield return $"{key}:{i} must be an absolute http(s) URL; it is '{urls[i]}'.";
         }
     }
+
+    private static bool IsHttp(Uri url) => url.IsAbsoluteUri && url.Scheme is "http" or "https";
 }

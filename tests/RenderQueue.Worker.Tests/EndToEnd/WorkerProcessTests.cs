@@ -73,6 +73,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output)
         Assert.True(job.State == JobState.Queued, $"job {job.State}; worker log:\n{worker.Log}");
         Assert.Equal("released", job.Attempts[0].Outcome);
         Assert.Contains("releasing it to the queue", worker.Log, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: ", worker.Log); // UTC time on every line
     }
 
     [Fact]

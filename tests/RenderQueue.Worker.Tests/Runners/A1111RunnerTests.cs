@@ -93,6 +93,15 @@ public sealed class A1111RunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_400_with_empty_errors_keeps_its_detail_in_the_message()
+    {
+        var failure = await Assert.ThrowsAsync<JobFailedException>(() =>
+            _runner.RunAsync(new RecordingRun("""{"request": {"steps": 5, "sampler_name": "Nope"}}""").Run, CancellationToken.None));
+
+        Assert.EndsWith("answered 400 HTTPException: Sampler not found", failure.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_interrupts_a1111_and_drops_the_partial_images()
     {
         _a1111.StepDelay = TimeSpan.FromMilliseconds(100);

@@ -66,6 +66,7 @@ public sealed class WorkerConfigurationTests
     [InlineData("Worker:Concurrency must be between 1 and 64", "--server", "http://q:8000", "--types", "simulated", "--concurrency", "0")]
     [InlineData("Worker:Colour is not a setting", "--server", "http://q:8000", "--types", "simulated", "--Worker:Colour=blue")]
     [InlineData("Template 'echo {x': Unclosed", "--server", "http://q:8000", "--Worker:Command:Commands:bad:Template=echo {x")]
+    [InlineData("Worker:Tracing:OtlpEndpoint must be an absolute http(s) URL", "--server", "http://q:8000", "--types", "simulated", "--Worker:Tracing:OtlpEndpoint=jaeger:4317")]
     public async Task A_bad_configuration_is_refused_with_a_message_naming_the_key(string message, params string[] args)
     {
         await using var services = Build(args);

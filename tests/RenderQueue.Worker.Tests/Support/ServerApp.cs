@@ -22,12 +22,14 @@ public sealed class ServerApp : WebApplicationFactory<global::Program>
     private readonly int _port;
 
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public ServerApp(TimeSpan? leaseDuration = null, Dictionary<string, string>? settings = null, int? port = null)
+    public ServerApp(TimeSpan? leaseDuration = null, Dictionary<string, string>? settings = null, int? port = null, Action<IServiceCollection>? services = null)
     {
         _port = port ?? FreePort.Next();
         LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(10);
         _settings = settings ?? [];
+        _services = services;
         UseKestrel(_port);
         StartServer();
     }
@@ -39,7 +41,9 @@ public sealed class ServerApp : WebApplicationFactory<global::Program>
     /// <summary>A typed client over real HTTP; without a key, it relies on the server having none (it is local).</summary>
     public RenderQueueClient NewClient(string? key = null)
     {
-        var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        // No trace context from the client's side: it stands for another program, and a traced worker in this process
+        // would otherwise sample (or refuse) its calls.
+        var http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return new RenderQueueClient(http);
     }
@@ -64,6 +68,7 @@ public sealed class ServerApp : WebApplicationFactory<global::Program>
         builder.UseSetting("Scheduler:MaxInterval", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_services is not null) builder.ConfigureServices(_services);
     }
 
     protected override void Dispose(bool disposing)

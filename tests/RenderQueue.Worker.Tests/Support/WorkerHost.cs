@@ -21,15 +21,20 @@ internal sealed class WorkerHost : IAsyncDisposable
     public WorkerAgent Agent { get; }
 
     /// <summary>Starts a worker with <paramref name="args"/> (as on its command line) and test-speed timings, and waits until it registered.</summary>
-    public static async Task<WorkerHost> StartAsync(Uri server, params string[] args)
+    public static Task<WorkerHost> StartAsync(Uri server, params string[] args) => StartAsync(server, _ => { }, args);
+
+    /// <summary>As <see cref="StartAsync(Uri, string[])"/>, with <paramref name="services"/> changed after the program's own.</summary>
+    public static async Task<WorkerHost> StartAsync(Uri server, Action<IServiceCollection> services, params string[] args)
     {
-        var worker = await StartUnregisteredAsync(server, args);
+        var worker = await StartUnregisteredAsync(server, services, args);
         await worker.Agent.Registered.WaitAsync(TimeSpan.FromSeconds(20));
         return worker;
     }
 
     /// <summary>Starts a worker without waiting for it to reach the server.</summary>
-    public static async Task<WorkerHost> StartUnregisteredAsync(Uri server, params string[] args)
+    public static Task<WorkerHost> StartUnregisteredAsync(Uri server, params string[] args) => StartUnregisteredAsync(server, _ => { }, args);
+
+    private static async Task<WorkerHost> StartUnregisteredAsync(Uri server, Action<IServiceCollection> services, string[] args)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddFilter(level => level >= LogLevel.Warning).AddConsole();
@@ -43,6 +48,8 @@ internal sealed class WorkerHost : IAsyncDisposable
         ];
         builder.Configuration.AddWorkerSources(WorkerCommandLine.Parse([.. defaults, .. args]), new Hashtable());
         builder.Services.AddRenderQueueWorker();
+        builder.Services.AddWorkerTracing(builder.Configuration);
+        services(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new WorkerHost(host);
