@@ -38,7 +38,7 @@ internal static class JobHash
             RunAt = f.OptionalTime("run_at"),
             BatchKey = f.Text("batch"),
             Webhook = f.Text("webhook"),
-            State = JobStates.TryParse(f["state"], out var state) ? state : throw new InvalidOperationException($"Unknown job state '{f["state"]}'."),
+            State = JobStates.ParseStored(f["state"]),
             Attempt = attempt,
             Progress = f.Text("p_max") is null ? null : new JobProgress(f.Double("p_value"), f.Double("p_max"), f.Text("p_msg")),
             Result = f.Text("result") is { } result ? Json(result) : null,

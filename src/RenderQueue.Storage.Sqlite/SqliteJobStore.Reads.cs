@@ -66,7 +66,7 @@ public sealed partial class SqliteJobStore
             """);
         while (reader.Read())
         {
-            var counts = new StateCounts(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
+            var counts = new StateCounts(JobStates.All.Select((state, i) => (state, reader.GetInt64(2 + i))).ToDictionary());
             var totals = new QueueTotals(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
             queues.Add(new QueueInfo(reader.GetString(0), reader.GetInt64(1) != 0, counts, totals));
         }
