@@ -29,7 +29,7 @@ internal static class EventEntry
             JobId = f["id"],
             Queue = f["q"],
             JobType = f["jt"],
-            State = JobStates.TryParse(f["s"], out var state) ? state : throw new InvalidOperationException($"Unknown job state '{f["s"]}'."),
+            State = JobStates.ParseStored(f["s"]),
             Attempt = f.Int("a"),
             Priority = f.Int("p"),
             Progress = f.Text("pm") is null ? null : new JobProgress(f.Double("pv"), f.Double("pm"), f.Text("pmsg")),

@@ -40,7 +40,7 @@ internal static class JobHash
             Webhook = f.Text("webhook"),
             TraceParent = f.Text("traceparent"),
             TraceState = f.Text("tracestate"),
-            State = JobStates.TryParse(f["state"], out var state) ? state : throw new InvalidOperationException($"Unknown job state '{f["state"]}'."),
+            State = JobStates.ParseStored(f["state"]),
             Attempt = attempt,
             Progress = f.Text("p_max") is null ? null : new JobProgress(f.Double("p_value"), f.Double("p_max"), f.Text("p_msg")),
             Result = f.Text("result") is { } result ? Json(result) : null,

@@ -1,3 +1,4 @@
+using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 
 namespace RenderQueue.Storage.Redis;
@@ -8,10 +9,10 @@ namespace RenderQueue.Storage.Redis;
 /// </summary>
 internal static class QueueHash
 {
-    public static QueueInfo Read(string name, RedisFields f)
+    public static QueueInfo Read(string name, RedisFields f, JobStateSets states)
     {
         long N(string field) => f.OptionalLong(field) ?? 0;
-        var counts = new StateCounts(N("scheduled"), N("queued"), N("running"), N("succeeded"), N("failed"), N("canceled"));
+        var counts = new StateCounts(states.All.ToDictionary(state => state, state => N(state.ToWire())));
         var totals = new QueueTotals(N("total_submitted"), N("total_succeeded"), N("total_failed"), N("total_canceled"));
         return new QueueInfo(name, f.Flag("paused"), counts, totals);
     }

@@ -9,14 +9,14 @@ public sealed partial class RedisJobStore
 {
     public async Task<Job?> GetAsync(string jobId, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.Get, [jobId], cancellationToken);
+        var reply = await RunAsync(_scripts.Get, [jobId], cancellationToken);
         return reply.IsNotFound ? null : JobHash.Read(reply.ThrowIfRefused(jobId).Value);
     }
 
     public async Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken)
     {
         var limit = Math.Clamp(query.Limit, 1, 500);
-        var reply = await RunAsync(StoreScripts.List,
+        var reply = await RunAsync(_scripts.List,
         [
             ParseCursor(query.Cursor),
             limit + 1,
@@ -34,7 +34,7 @@ public sealed partial class RedisJobStore
     {
         var positions = new Dictionary<string, QueuePosition>(StringComparer.Ordinal);
         if (jobIds.Count == 0) return positions;
-        var reply = (await RunAsync(StoreScripts.Position,
+        var reply = (await RunAsync(_scripts.Position,
             [System.Text.Json.JsonSerializer.Serialize(jobIds), Milliseconds(_rules.WorkerTtl)], cancellationToken)).ThrowIfRefused("");
         var now = _time.GetUtcNow();
         var workers = ((RedisResult[])reply.Items[1]!).Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl)).ToList();
@@ -59,12 +59,12 @@ public sealed partial class RedisJobStore
 
     private async Task<(int Online, List<QueueInfo> Queues)> ReadQueuesAsync(CancellationToken cancellationToken)
     {
-        var items = (await RunAsync(StoreScripts.Stats, [Milliseconds(_rules.WorkerTtl)], cancellationToken)).Items;
+        var items = (await RunAsync(_scripts.Stats, [Milliseconds(_rules.WorkerTtl)], cancellationToken)).Items;
         var queues = ((RedisResult[])items[1]!)
             .Select(entry =>
             {
                 var pair = (RedisResult[])entry!;
-                return QueueHash.Read((string)pair[0]!, new RedisFields(pair[1]));
+                return QueueHash.Read((string)pair[0]!, new RedisFields(pair[1]), _rules.States);
             })
             .OrderBy(q => q.Name, StringComparer.Ordinal)
             .ToList();
@@ -74,7 +74,7 @@ public sealed partial class RedisJobStore
     public async Task<IReadOnlyList<ActivityMinute>> GetActivityAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         var minute = since.ToUnixTimeMilliseconds() / 60_000 * 60_000;
-        var reply = await RunAsync(StoreScripts.Activity, [minute], cancellationToken);
+        var reply = await RunAsync(_scripts.Activity, [minute], cancellationToken);
         return [.. reply.Items
             .Select(entry =>
             {
@@ -88,7 +88,7 @@ public sealed partial class RedisJobStore
     public async Task<IReadOnlyList<JobEvent>> ReadEventsAsync(long afterSequence, int max, CancellationToken cancellationToken)
     {
         if (max < 1) return [];
-        var reply = await RunAsync(StoreScripts.Events, [Math.Max(0, afterSequence), max], cancellationToken);
+        var reply = await RunAsync(_scripts.Events, [Math.Max(0, afterSequence), max], cancellationToken);
         return [.. reply.Items.Select(EventEntry.Read)];
     }
 

@@ -8,7 +8,7 @@ public sealed partial class RedisJobStore
 {
     public async Task<WebhookSubscription> CreateWebhookSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.WebhookSubscribe,
+        var reply = await RunAsync(_scripts.WebhookSubscribe,
         [
             subscription.Id, subscription.Url, subscription.Queue ?? "", string.Join(',', subscription.Events),
             subscription.Secret, subscription.Description ?? "",
@@ -19,26 +19,26 @@ public sealed partial class RedisJobStore
 
     public async Task<WebhookSubscription?> GetWebhookSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.WebhookSubscription, [subscriptionId], cancellationToken);
+        var reply = await RunAsync(_scripts.WebhookSubscription, [subscriptionId], cancellationToken);
         return reply.IsNotFound ? null : WebhookHash.ReadSubscription(reply.Value);
     }
 
     public async Task<IReadOnlyList<WebhookSubscription>> ListWebhookSubscriptionsAsync(CancellationToken cancellationToken) =>
-        [.. (await RunAsync(StoreScripts.WebhookSubscriptions, [], cancellationToken)).Items.Select(WebhookHash.ReadSubscription)];
+        [.. (await RunAsync(_scripts.WebhookSubscriptions, [], cancellationToken)).Items.Select(WebhookHash.ReadSubscription)];
 
     public async Task<bool> DeleteWebhookSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
-        (long)(await RunAsync(StoreScripts.WebhookUnsubscribe, [subscriptionId], cancellationToken)).Value == 1;
+        (long)(await RunAsync(_scripts.WebhookUnsubscribe, [subscriptionId], cancellationToken)).Value == 1;
 
     public async Task<WebhookSubscription> DisableWebhookSubscriptionAsync(string subscriptionId, string reason, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.WebhookDisable, [subscriptionId, reason], cancellationToken);
+        var reply = await RunAsync(_scripts.WebhookDisable, [subscriptionId, reason], cancellationToken);
         return reply.IsNotFound ? throw new WebhookSubscriptionNotFoundException(subscriptionId) : WebhookHash.ReadSubscription(reply.Value);
     }
 
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(int max, TimeSpan claimFor, CancellationToken cancellationToken)
     {
         if (max < 1) return [];
-        var reply = await RunAsync(StoreScripts.WebhookClaim, [max, Milliseconds(claimFor)], cancellationToken);
+        var reply = await RunAsync(_scripts.WebhookClaim, [max, Milliseconds(claimFor)], cancellationToken);
         return [.. reply.Items.Select(WebhookHash.ReadDelivery)];
     }
 
@@ -46,7 +46,7 @@ public sealed partial class RedisJobStore
     {
         if (outcome.State == WebhookDeliveryState.Pending && outcome.RetryAt is null)
             throw new ArgumentException("A pending outcome needs a retry time.", nameof(outcome));
-        var reply = await RunAsync(StoreScripts.WebhookRecord,
+        var reply = await RunAsync(_scripts.WebhookRecord,
         [
             deliveryId,
             attempt is null ? "" : JsonSerializer.Serialize(attempt, RenderQueueJson.Compact),
@@ -59,7 +59,7 @@ public sealed partial class RedisJobStore
 
     public async Task<IReadOnlyList<WebhookDelivery>> ListJobWebhookDeliveriesAsync(string jobId, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.WebhookJob, [jobId], cancellationToken);
+        var reply = await RunAsync(_scripts.WebhookJob, [jobId], cancellationToken);
         return [.. reply.Items.Select(WebhookHash.ReadDelivery)];
     }
 

@@ -9,7 +9,7 @@ public sealed partial class RedisJobStore
     public async Task<WorkerInfo> RegisterWorkerAsync(WorkerRegistration registration, CancellationToken cancellationToken)
     {
         var id = registration.Id ?? "worker-" + JobId.New(_time);
-        var reply = await RunAsync(StoreScripts.RegisterWorker,
+        var reply = await RunAsync(_scripts.RegisterWorker,
         [
             id,
             WorkerHash.Serialize(registration with { Id = id }),
@@ -21,7 +21,7 @@ public sealed partial class RedisJobStore
 
     public async Task<WorkerInfo> HeartbeatAsync(string workerId, WorkerHeartbeat heartbeat, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.Heartbeat,
+        var reply = await RunAsync(_scripts.Heartbeat,
         [
             workerId,
             WorkerHash.Serialize(heartbeat.CurrentJobs),
@@ -33,19 +33,19 @@ public sealed partial class RedisJobStore
     }
 
     public async Task<WorkerInfo> RequestDrainAsync(string workerId, CancellationToken cancellationToken) =>
-        ReadWorker(await RunAsync(StoreScripts.Drain, [workerId], cancellationToken), workerId);
+        ReadWorker(await RunAsync(_scripts.Drain, [workerId], cancellationToken), workerId);
 
     public async Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.Workers, [], cancellationToken);
+        var reply = await RunAsync(_scripts.Workers, [], cancellationToken);
         var now = _time.GetUtcNow();
         return [.. reply.Items.Select(flat => WorkerHash.Read(flat, now, _rules.WorkerTtl)).OrderBy(w => w.Id, StringComparer.Ordinal)];
     }
 
     public async Task<QueueInfo> SetQueuePausedAsync(string queue, bool paused, CancellationToken cancellationToken)
     {
-        var reply = await RunAsync(StoreScripts.Pause, [queue, Flag(paused)], cancellationToken);
-        return QueueHash.Read(queue, new RedisFields(reply.Value));
+        var reply = await RunAsync(_scripts.Pause, [queue, Flag(paused)], cancellationToken);
+        return QueueHash.Read(queue, new RedisFields(reply.Value), _rules.States);
     }
 
     private WorkerInfo ReadWorker(ScriptReply reply, string workerId) =>

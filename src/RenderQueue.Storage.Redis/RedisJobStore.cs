@@ -19,6 +19,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
 {
     private readonly RedisStoreOptions _options;
     private readonly JobStoreOptions _rules;
+    private readonly StoreScripts _scripts;
     private readonly TimeProvider _time;
     private readonly IDatabase _database;
     private readonly SignalRelay _relay;
@@ -29,6 +30,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         options.Validate();
         _options = options;
         _rules = options.Store;
+        _scripts = StoreScripts.For(options.Store.States);
         _time = time;
         _database = connection.GetDatabase();
         _relay = new SignalRelay(connection, options.KeyPrefix, _instance, Signals, (ILogger?)logger ?? NullLogger.Instance);
@@ -44,7 +46,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         if (jobs.Count == 0) return [];
         var arguments = new List<RedisValue>(1 + jobs.Count * JobHash.EnqueueFieldCount) { jobs.Count };
         foreach (var job in jobs) JobHash.AddEnqueueArguments(arguments, job);
-        var reply = await RunAsync(StoreScripts.Enqueue, [.. arguments], cancellationToken);
+        var reply = await RunAsync(_scripts.Enqueue, [.. arguments], cancellationToken);
         return [.. reply.Items.Select(item =>
         {
             var pair = (RedisResult[])item!;
@@ -56,7 +58,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     {
         if (request.Types.Count == 0 || request.MaxJobs < 1) return [];
         var capabilities = request.Capabilities;
-        var reply = await RunAsync(StoreScripts.Lease,
+        var reply = await RunAsync(_scripts.Lease,
         [
             request.WorkerId,
             Milliseconds(request.LeaseDuration),
@@ -72,7 +74,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     }
 
     public Task<Job> RenewAsync(LeaseToken lease, JobProgress? progress, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Renew, lease,
+        TransitionAsync(_scripts.Renew, lease,
         [
             Milliseconds(leaseDuration),
             progress is null ? "" : "1",
@@ -83,7 +85,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         ], cancellationToken);
 
     public Task<Job> AddArtifactAsync(LeaseToken lease, ArtifactInfo artifact, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.AddArtifact, lease, [artifact.Name, JsonSerializer.Serialize(artifact, RenderQueueJson.Compact)], cancellationToken);
+        TransitionAsync(_scripts.AddArtifact, lease, [artifact.Name, JsonSerializer.Serialize(artifact, RenderQueueJson.Compact)], cancellationToken);
 
     public async Task<Job> CompleteAsync(LeaseToken lease, JsonElement? result, CancellationToken cancellationToken)
     {
@@ -94,7 +96,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     public async Task<IReadOnlyList<CompletionResult>> CompleteManyAsync(IReadOnlyList<CompletionRequest> completions, CancellationToken cancellationToken)
     {
         RedisValue[] arguments = [completions.Count, .. completions.SelectMany(c => new RedisValue[] { c.Lease.JobId, c.Lease.Attempt, JobHash.JsonOrEmpty(c.Result) })];
-        var reply = await RunAsync(StoreScripts.CompleteMany, arguments, cancellationToken);
+        var reply = await RunAsync(_scripts.CompleteMany, arguments, cancellationToken);
         return [.. reply.Items.Select((item, i) =>
         {
             var parts = (RedisResult[])item!;
@@ -108,7 +110,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     {
         // The backoff only applies while the token holds the lease, when the token's attempt is the job's.
         var backoff = _rules.Retry.DelayAfter(lease.Attempt, Random.Shared.NextDouble());
-        return TransitionAsync(StoreScripts.Fail, lease,
+        return TransitionAsync(_scripts.Fail, lease,
         [
             JsonSerializer.Serialize(failure.Error, RenderQueueJson.Compact),
             failure.Error.Class,
@@ -118,23 +120,23 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     }
 
     public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Release, lease,
+        TransitionAsync(_scripts.Release, lease,
             [reason, JsonSerializer.Serialize(new JobError(reason, ErrorClasses.Released), RenderQueueJson.Compact)], cancellationToken);
 
     public Task<Job> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Cancel, jobId, "cancel", [jobId, reason is null ? "" : "1", reason ?? ""], cancellationToken);
+        TransitionAsync(_scripts.Cancel, jobId, "cancel", [jobId, reason is null ? "" : "1", reason ?? ""], cancellationToken);
 
     public Task<Job> RetryAsync(string jobId, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Retry, jobId, "retry", [jobId], cancellationToken);
+        TransitionAsync(_scripts.Retry, jobId, "retry", [jobId], cancellationToken);
 
     public Task<Job> FlagAsync(string jobId, string reason, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Flag, jobId, "flag", [jobId, reason], cancellationToken);
+        TransitionAsync(_scripts.Flag, jobId, "flag", [jobId, reason], cancellationToken);
 
     public Task<Job> SetPriorityAsync(string jobId, int priority, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.SetPriority, jobId, "change the priority of", [jobId, priority], cancellationToken);
+        TransitionAsync(_scripts.SetPriority, jobId, "change the priority of", [jobId, priority], cancellationToken);
 
     public Task<Job> MarkCollectedAsync(string jobId, CancellationToken cancellationToken) =>
-        TransitionAsync(StoreScripts.Collect, jobId, "mark collected", [jobId], cancellationToken);
+        TransitionAsync(_scripts.Collect, jobId, "mark collected", [jobId], cancellationToken);
 
     private async Task<Job> TransitionAsync(RedisScript script, LeaseToken lease, RedisValue[] arguments, CancellationToken cancellationToken)
     {
@@ -142,6 +144,10 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         var reply = await RunAsync(script, all, cancellationToken);
         return JobHash.Read(reply.ThrowIfRefused(lease.JobId, lease).Value);
     }
+
+    /// <summary>Runs <paramref name="body"/> as an operation of this store, after its state sets and common.lua (tests).</summary>
+    internal Task<Job> TransitionAsync(string body, string jobId, params RedisValue[] arguments) =>
+        TransitionAsync(RedisScript.Compose("test", _scripts.Prelude, body), jobId, "test", arguments, CancellationToken.None);
 
     private async Task<Job> TransitionAsync(RedisScript script, string jobId, string operation, RedisValue[] arguments, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace RenderQueue.Storage.Redis;
 
 /// <summary>
-/// One Lua script, run with EVALSHA: a store operation (the shared library <c>common.lua</c> followed by the
+/// One Lua script, run with EVALSHA: a store operation (the state sets, the shared library <c>common.lua</c>, then the
 /// script's body, with the key prefix among its arguments) or a standalone script that declares its keys.
 /// After a Redis restart (or SCRIPT FLUSH) the server answers NOSCRIPT once; the script is then sent
 /// whole with EVAL, which caches it again. Either way it is one atomic round trip.
@@ -27,8 +27,11 @@ internal sealed class RedisScript
 
     public byte[] Hash { get; }
 
-    /// <summary>A store operation: <c>common.lua</c> followed by <c>Scripts/{name}.lua</c>.</summary>
-    public static RedisScript Load(string name) => new(name, Resource("common") + "\n" + Resource(name));
+    /// <summary>A store operation: <paramref name="prelude"/>, <c>common.lua</c>, then <c>Scripts/{name}.lua</c>.</summary>
+    public static RedisScript Load(string name, string prelude) => Compose(name, prelude, Resource(name));
+
+    /// <summary>A store operation whose body is given rather than read from <c>Scripts/</c>.</summary>
+    public static RedisScript Compose(string name, string prelude, string body) => new(name, prelude + Resource("common") + "\n" + body);
 
     /// <summary>A script that stands alone, such as the leader lease's.</summary>
     public static RedisScript LoadStandalone(string name) => new(name, Resource(name));

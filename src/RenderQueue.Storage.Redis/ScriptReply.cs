@@ -55,14 +55,11 @@ internal sealed class ScriptReply
                 return new JobNotFoundException(jobId);
             case "lease_conflict":
                 var conflict = (RedisResult[])value!;
-                return new LeaseConflictException(token ?? new LeaseToken(jobId, 0), State(conflict[0]), int.Parse((string)conflict[1]!, System.Globalization.CultureInfo.InvariantCulture));
+                return new LeaseConflictException(token ?? new LeaseToken(jobId, 0), JobStates.ParseStored((string?)conflict[0]), int.Parse((string)conflict[1]!, System.Globalization.CultureInfo.InvariantCulture));
             case "state_conflict":
-                return new JobStateConflictException(jobId, State(((RedisResult[])value!)[0]), operation);
+                return new JobStateConflictException(jobId, JobStates.ParseStored((string?)((RedisResult[])value!)[0]), operation);
             default:
                 throw new InvalidOperationException($"A Redis script answered the unknown status '{status}'.");
         }
     }
-
-    private static JobState State(RedisResult value) =>
-        JobStates.TryParse((string)value!, out var state) ? state : throw new InvalidOperationException($"Unknown job state '{value}' in Redis.");
 }

@@ -1,45 +1,74 @@
+using System.Text;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
+
 namespace RenderQueue.Storage.Redis;
 
-/// <summary>Every script the store runs, one per operation (see <c>Scripts/*.lua</c>).</summary>
-internal static class StoreScripts
+/// <summary>
+/// Every script the store runs, one per operation (see <c>Scripts/*.lua</c>), each after the store's state sets
+/// as Lua tables (<see cref="StatePrelude"/>): scripts say <c>FINISHED[state]</c>, never a list of names.
+/// </summary>
+internal sealed class StoreScripts(string prelude)
 {
-    public static readonly RedisScript Enqueue = RedisScript.Load("enqueue");
-    public static readonly RedisScript Lease = RedisScript.Load("lease");
-    public static readonly RedisScript Renew = RedisScript.Load("renew");
-    public static readonly RedisScript AddArtifact = RedisScript.Load("add_artifact");
-    public static readonly RedisScript CompleteMany = RedisScript.Load("complete_many");
-    public static readonly RedisScript Fail = RedisScript.Load("fail");
-    public static readonly RedisScript Release = RedisScript.Load("release");
-    public static readonly RedisScript Cancel = RedisScript.Load("cancel");
-    public static readonly RedisScript Retry = RedisScript.Load("retry");
-    public static readonly RedisScript Flag = RedisScript.Load("flag");
-    public static readonly RedisScript SetPriority = RedisScript.Load("set_priority");
-    public static readonly RedisScript Collect = RedisScript.Load("collect");
-    public static readonly RedisScript Promote = RedisScript.Load("promote");
-    public static readonly RedisScript Reap = RedisScript.Load("reap");
-    public static readonly RedisScript Purge = RedisScript.Load("purge");
-    public static readonly RedisScript Trim = RedisScript.Load("trim");
-    public static readonly RedisScript Get = RedisScript.Load("get");
-    public static readonly RedisScript List = RedisScript.Load("list");
-    public static readonly RedisScript Position = RedisScript.Load("position");
-    public static readonly RedisScript Stats = RedisScript.Load("stats");
-    public static readonly RedisScript Activity = RedisScript.Load("activity");
-    public static readonly RedisScript Events = RedisScript.Load("events");
-    public static readonly RedisScript Pause = RedisScript.Load("pause");
-    public static readonly RedisScript RegisterWorker = RedisScript.Load("register_worker");
-    public static readonly RedisScript Heartbeat = RedisScript.Load("heartbeat");
-    public static readonly RedisScript Drain = RedisScript.Load("drain");
-    public static readonly RedisScript Workers = RedisScript.Load("workers");
-    public static readonly RedisScript KeyCreate = RedisScript.Load("key_create");
-    public static readonly RedisScript KeyGet = RedisScript.Load("key_get");
-    public static readonly RedisScript KeyList = RedisScript.Load("key_list");
-    public static readonly RedisScript KeyRevoke = RedisScript.Load("key_revoke");
-    public static readonly RedisScript WebhookSubscribe = RedisScript.Load("webhook_subscribe");
-    public static readonly RedisScript WebhookSubscription = RedisScript.Load("webhook_subscription");
-    public static readonly RedisScript WebhookSubscriptions = RedisScript.Load("webhook_subscriptions");
-    public static readonly RedisScript WebhookUnsubscribe = RedisScript.Load("webhook_unsubscribe");
-    public static readonly RedisScript WebhookDisable = RedisScript.Load("webhook_disable");
-    public static readonly RedisScript WebhookClaim = RedisScript.Load("webhook_claim");
-    public static readonly RedisScript WebhookRecord = RedisScript.Load("webhook_record");
-    public static readonly RedisScript WebhookJob = RedisScript.Load("webhook_job");
+    /// <summary>The state sets' Lua, which comes before every script.</summary>
+    public string Prelude { get; } = prelude;
+
+    private static readonly StoreScripts DefaultScripts = new(StatePrelude(JobStateSets.Default));
+
+    /// <summary>The scripts for <paramref name="states"/>; stores with the default sets share one copy.</summary>
+    public static StoreScripts For(JobStateSets states) => states == JobStateSets.Default ? DefaultScripts : new(StatePrelude(states));
+
+    /// <summary><c>STATES</c> (every state's name, for listing) and one lookup table per named set.</summary>
+    public static string StatePrelude(JobStateSets states)
+    {
+        static string Names(IEnumerable<JobState> set) => string.Join(", ", set.Select(s => $"'{s.ToWire()}'"));
+        static string Set(IEnumerable<JobState> set) => string.Join(", ", set.Select(s => $"['{s.ToWire()}'] = true"));
+        return new StringBuilder()
+            .AppendLine("-- The state sets of JobStateSets, written by StoreScripts.StatePrelude.")
+            .AppendLine($"local STATES = {{ {Names(states.All)} }}")
+            .AppendLine($"local FINISHED = {{ {Set(states.Finished)} }}")
+            .AppendLine($"local PENDING = {{ {Set(states.Pending)} }}")
+            .AppendLine($"local RETRYABLE = {{ {Set(states.Retryable)} }}")
+            .ToString();
+    }
+
+    public readonly RedisScript Enqueue = RedisScript.Load("enqueue", prelude);
+    public readonly RedisScript Lease = RedisScript.Load("lease", prelude);
+    public readonly RedisScript Renew = RedisScript.Load("renew", prelude);
+    public readonly RedisScript AddArtifact = RedisScript.Load("add_artifact", prelude);
+    public readonly RedisScript CompleteMany = RedisScript.Load("complete_many", prelude);
+    public readonly RedisScript Fail = RedisScript.Load("fail", prelude);
+    public readonly RedisScript Release = RedisScript.Load("release", prelude);
+    public readonly RedisScript Cancel = RedisScript.Load("cancel", prelude);
+    public readonly RedisScript Retry = RedisScript.Load("retry", prelude);
+    public readonly RedisScript Flag = RedisScript.Load("flag", prelude);
+    public readonly RedisScript SetPriority = RedisScript.Load("set_priority", prelude);
+    public readonly RedisScript Collect = RedisScript.Load("collect", prelude);
+    public readonly RedisScript Promote = RedisScript.Load("promote", prelude);
+    public readonly RedisScript Reap = RedisScript.Load("reap", prelude);
+    public readonly RedisScript Purge = RedisScript.Load("purge", prelude);
+    public readonly RedisScript Trim = RedisScript.Load("trim", prelude);
+    public readonly RedisScript Get = RedisScript.Load("get", prelude);
+    public readonly RedisScript List = RedisScript.Load("list", prelude);
+    public readonly RedisScript Position = RedisScript.Load("position", prelude);
+    public readonly RedisScript Stats = RedisScript.Load("stats", prelude);
+    public readonly RedisScript Activity = RedisScript.Load("activity", prelude);
+    public readonly RedisScript Events = RedisScript.Load("events", prelude);
+    public readonly RedisScript Pause = RedisScript.Load("pause", prelude);
+    public readonly RedisScript RegisterWorker = RedisScript.Load("register_worker", prelude);
+    public readonly RedisScript Heartbeat = RedisScript.Load("heartbeat", prelude);
+    public readonly RedisScript Drain = RedisScript.Load("drain", prelude);
+    public readonly RedisScript Workers = RedisScript.Load("workers", prelude);
+    public readonly RedisScript KeyCreate = RedisScript.Load("key_create", prelude);
+    public readonly RedisScript KeyGet = RedisScript.Load("key_get", prelude);
+    public readonly RedisScript KeyList = RedisScript.Load("key_list", prelude);
+    public readonly RedisScript KeyRevoke = RedisScript.Load("key_revoke", prelude);
+    public readonly RedisScript WebhookSubscribe = RedisScript.Load("webhook_subscribe", prelude);
+    public readonly RedisScript WebhookSubscription = RedisScript.Load("webhook_subscription", prelude);
+    public readonly RedisScript WebhookSubscriptions = RedisScript.Load("webhook_subscriptions", prelude);
+    public readonly RedisScript WebhookUnsubscribe = RedisScript.Load("webhook_unsubscribe", prelude);
+    public readonly RedisScript WebhookDisable = RedisScript.Load("webhook_disable", prelude);
+    public readonly RedisScript WebhookClaim = RedisScript.Load("webhook_claim", prelude);
+    public readonly RedisScript WebhookRecord = RedisScript.Load("webhook_record", prelude);
+    public readonly RedisScript WebhookJob = RedisScript.Load("webhook_job", prelude);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Json;
 using RenderQueue.Core.Storage;
+using static RenderQueue.Storage.Sqlite.StateSql;
 
 namespace RenderQueue.Storage.Sqlite;
 
@@ -12,8 +13,6 @@ namespace RenderQueue.Storage.Sqlite;
 /// </summary>
 internal static class ChangeRecorder
 {
-    private static readonly string[] StateColumns = ["scheduled", "queued", "running", "succeeded", "failed", "canceled"];
-
     /// <summary>Persists an existing job's change and records it.</summary>
     public static Job Apply(WriteContext context, long seq, JobChange change)
     {
@@ -28,7 +27,7 @@ internal static class ChangeRecorder
         var job = change.Job;
         if (change.PreviousState != job.State)
         {
-            var depth = UpdateCounters(context.Sql, job.Queue, change.PreviousState, job.State);
+            var depth = UpdateCounters(context, job.Queue, change.PreviousState, job.State);
             RecordActivity(context.Sql, change, depth);
         }
         if (IsFailedAttempt(change)) CountFailure(context.Sql, job);
@@ -42,28 +41,21 @@ internal static class ChangeRecorder
         }
     }
 
-    public static string Column(JobState state) => StateColumns[(int)state];
-
-    private static long UpdateCounters(Commands sql, string queue, JobState? from, JobState to)
+    private static long UpdateCounters(WriteContext context, string queue, JobState? from, JobState to)
     {
-        var total = to switch
-        {
-            JobState.Succeeded => ", total_succeeded = total_succeeded + 1",
-            JobState.Failed => ", total_failed = total_failed + 1",
-            JobState.Canceled => ", total_canceled = total_canceled + 1",
-            _ => "",
-        };
+        var sql = context.Sql;
+        var total = context.States.Finished(to) ? $", {TotalColumn(to)} = {TotalColumn(to)} + 1" : "";
         if (from is not { } previous)
         {
             return (long)sql.Scalar(
                 $"""
                 INSERT INTO queues (name, {Column(to)}, total_submitted) VALUES ($1, 1, 1)
                 ON CONFLICT (name) DO UPDATE SET {Column(to)} = {Column(to)} + 1, total_submitted = total_submitted + 1
-                RETURNING queued
+                RETURNING {Column(JobState.Queued)}
                 """, queue)!;
         }
         return (long)sql.Scalar(
-            $"UPDATE queues SET {Column(previous)} = {Column(previous)} - 1, {Column(to)} = {Column(to)} + 1{total} WHERE name = $1 RETURNING queued",
+            $"UPDATE queues SET {Column(previous)} = {Column(previous)} - 1, {Column(to)} = {Column(to)} + 1{total} WHERE name = $1 RETURNING {Column(JobState.Queued)}",
             queue)!;
     }
 

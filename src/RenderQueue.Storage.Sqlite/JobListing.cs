@@ -11,13 +11,13 @@ namespace RenderQueue.Storage.Sqlite;
 /// </summary>
 internal static class JobListing
 {
-    public static JobPage Page(Commands sql, JobQuery query)
+    public static JobPage Page(Commands sql, JobQuery query, IReadOnlyList<JobState> states)
     {
         var limit = Math.Clamp(query.Limit, 1, 500);
         var before = ParseCursor(query.Cursor);
         var seqs = query.States.Count == 0 && query.Queue is null && query.Type is null
             ? Newest(sql, before, limit + 1)
-            : (query.States.Count == 0 ? JobStates.All : query.States.Distinct())
+            : (query.States.Count == 0 ? states : query.States.Distinct())
                 .SelectMany(state => NewestInState(sql, query, state, before, limit + 1))
                 .OrderDescending()
                 .Take(limit + 1)

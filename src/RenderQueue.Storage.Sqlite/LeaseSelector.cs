@@ -57,7 +57,7 @@ internal static class LeaseSelector
     private static void AddBatchMates(Commands sql, LeaseRequest request, List<long> chosen, string queue, string batchKey, int scanLimit)
     {
         using var reader = sql.Query(
-            "SELECT seq, type, requirements FROM jobs WHERE state = 1 AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4",
+            $"SELECT seq, type, requirements FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4",
             batchKey, queue, chosen[0], scanLimit);
         while (chosen.Count < request.MaxJobs && reader.Read())
         {
@@ -98,9 +98,9 @@ internal static class LeaseSelector
         private void Fill(Commands sql)
         {
             using var reader = sql.Query(
-                """
+                $"""
                 SELECT seq, priority, requirements, batch_key FROM jobs
-                WHERE state = 1 AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
+                WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
                 ORDER BY priority DESC, seq LIMIT $5
                 """,
                 queue, type, _afterPriority, _afterSeq, PageSize);

@@ -5,9 +5,11 @@ namespace RenderQueue.Storage.Sqlite;
 /// <summary>Creates and upgrades the database. Versions only move forward; each step runs once.</summary>
 internal static class Schema
 {
+    // Steps are history: a database past a step never runs it again, so a step's text must not change what it makes.
+    // What depends on the state sets (the finished index, per-state counters) is brought in line by ApplyStates.
     private static readonly string[] Steps =
     [
-        """
+        $"""
         CREATE TABLE jobs (
             seq INTEGER PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
@@ -27,12 +29,11 @@ internal static class Schema
             body TEXT NOT NULL
         );
         CREATE UNIQUE INDEX ix_jobs_idempotency ON jobs(idempotency_key) WHERE idempotency_key IS NOT NULL;
-        CREATE INDEX ix_jobs_ready ON jobs(queue, type, priority DESC, seq) WHERE state = 1;
-        CREATE INDEX ix_jobs_ready_batch ON jobs(batch_key, seq) WHERE state = 1 AND batch_key IS NOT NULL;
-        CREATE INDEX ix_jobs_scheduled ON jobs(run_at) WHERE state = 0;
-        CREATE INDEX ix_jobs_leases ON jobs(lease_expires_at) WHERE state = 2;
-        CREATE INDEX ix_jobs_deadlines ON jobs(deadline) WHERE state = 2 AND deadline IS NOT NULL;
-        CREATE INDEX ix_jobs_finished ON jobs(finished_at) WHERE state >= 3;
+        CREATE INDEX ix_jobs_ready ON jobs(queue, type, priority DESC, seq) WHERE {StateSql.IsQueued};
+        CREATE INDEX ix_jobs_ready_batch ON jobs(batch_key, seq) WHERE {StateSql.IsQueued} AND batch_key IS NOT NULL;
+        CREATE INDEX ix_jobs_scheduled ON jobs(run_at) WHERE {StateSql.IsScheduled};
+        CREATE INDEX ix_jobs_leases ON jobs(lease_expires_at) WHERE {StateSql.IsRunning};
+        CREATE INDEX ix_jobs_deadlines ON jobs(deadline) WHERE {StateSql.IsRunning} AND deadline IS NOT NULL;
         CREATE INDEX ix_jobs_state ON jobs(state, seq);
         CREATE INDEX ix_jobs_queue_state ON jobs(queue, state, seq);
         CREATE INDEX ix_jobs_type_state ON jobs(type, state, seq);
@@ -101,7 +102,7 @@ internal static class Schema
             body TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
-        """
+        $"""
         CREATE TABLE api_keys (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -128,8 +129,8 @@ internal static class Schema
             failure_reason TEXT,
             body TEXT NOT NULL
         );
-        CREATE INDEX ix_webhook_due ON webhook_deliveries(next_attempt_at) WHERE state = 0;
-        CREATE INDEX ix_webhook_finished ON webhook_deliveries(finished_at) WHERE state > 0;
+        CREATE INDEX ix_webhook_due ON webhook_deliveries(next_attempt_at) WHERE {StateSql.DeliveryIsPending};
+        CREATE INDEX ix_webhook_finished ON webhook_deliveries(finished_at) WHERE {StateSql.DeliveryIsFinished};
         CREATE INDEX ix_webhook_job ON webhook_deliveries(job_id, id);
 
         CREATE TABLE webhook_attempts (
@@ -151,8 +152,8 @@ internal static class Schema
         """,
     ];
 
-    /// <summary>Puts the connection in WAL mode and brings the schema up to date.</summary>
-    public static void Apply(SqliteConnection connection, bool fullSync)
+    /// <summary>Puts the connection in WAL mode and brings the schema up to date, including for <paramref name="states"/>.</summary>
+    public static void Apply(SqliteConnection connection, bool fullSync, StateSql states)
     {
         Execute(connection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(fullSync ? "FULL" : "NORMAL")};");
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
@@ -163,6 +164,28 @@ internal static class Schema
             Execute(connection, $"PRAGMA user_version = {step + 1};", transaction);
             transaction.Commit();
         }
+        ApplyStates(connection, states);
+    }
+
+    /// <summary>
+    /// Adds a counter column for every state (and a total for every finished one) the table lacks, and rebuilds
+    /// the finished index when its condition is not the one the sets render (databases made before the sets compared
+    /// the number). Runs at every open, costs two reads when nothing changed, and an index rebuild once per change.
+    /// </summary>
+    private static void ApplyStates(SqliteConnection connection, StateSql states)
+    {
+        using var transaction = connection.BeginTransaction();
+        var columns = ((string)Scalar(connection, "SELECT group_concat(name, ',') FROM pragma_table_info('queues')", transaction)!).Split(',');
+        foreach (var column in states.CounterColumns.Where(c => !columns.Contains(c)))
+            Execute(connection, $"ALTER TABLE queues ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0", transaction);
+
+        var index = Scalar(connection, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_jobs_finished'", transaction) as string;
+        if (index != states.FinishedIndex)
+        {
+            if (index is not null) Execute(connection, "DROP INDEX ix_jobs_finished", transaction);
+            Execute(connection, states.FinishedIndex, transaction);
+        }
+        transaction.Commit();
     }
 
     /// <summary>Settings of every connection: wait for the writer's lock instead of failing at once.</summary>
@@ -180,10 +203,11 @@ internal static class Schema
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         return command.ExecuteScalar();
     }
 }

@@ -8,7 +8,7 @@ public sealed partial class SqliteJobStore
         _writer.WriteAsync(context =>
         {
             var now = Now;
-            var due = Seqs(context.Sql, "SELECT seq FROM jobs WHERE state = 0 AND run_at <= $1 ORDER BY run_at LIMIT $2", UnixTime.Ms(now), max);
+            var due = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsScheduled} AND run_at <= $1 ORDER BY run_at LIMIT $2", UnixTime.Ms(now), max);
             foreach (var seq in due)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.Promote(JobTable.LoadBySeq(context.Sql, seq), now));
             return due.Count;
@@ -16,17 +16,17 @@ public sealed partial class SqliteJobStore
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql =>
-            sql.Scalar("SELECT min(run_at) FROM jobs WHERE state = 0") is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
+            sql.Scalar($"SELECT min(run_at) FROM jobs WHERE {StateSql.IsScheduled}") is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
 
     public Task<int> ReapAsync(int max, TimeSpan timeoutGrace, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             var now = Now;
-            var expired = Seqs(context.Sql, "SELECT seq FROM jobs WHERE state = 2 AND lease_expires_at < $1 ORDER BY lease_expires_at LIMIT $2", UnixTime.Ms(now), max);
+            var expired = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND lease_expires_at < $1 ORDER BY lease_expires_at LIMIT $2", UnixTime.Ms(now), max);
             foreach (var seq in expired)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.Expire(JobTable.LoadBySeq(context.Sql, seq), now));
 
-            var overdue = Seqs(context.Sql, "SELECT seq FROM jobs WHERE state = 2 AND deadline < $1 ORDER BY deadline LIMIT $2", UnixTime.Ms(now - timeoutGrace), max);
+            var overdue = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND deadline < $1 ORDER BY deadline LIMIT $2", UnixTime.Ms(now - timeoutGrace), max);
             foreach (var seq in overdue)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.TimeOut(JobTable.LoadBySeq(context.Sql, seq), now));
             return expired.Count + overdue.Count;
@@ -36,8 +36,9 @@ public sealed partial class SqliteJobStore
         _writer.WriteAsync<IReadOnlyList<string>>(context =>
         {
             var purged = new List<string>();
+            // INDEXED BY: given `state IN (…)` the planner prefers ix_jobs_state and sorts every finished job by time.
             using (var reader = context.Sql.Query(
-                "SELECT seq, id, queue, state FROM jobs WHERE state >= 3 AND finished_at < $1 ORDER BY finished_at LIMIT $2",
+                $"SELECT seq, id, queue, state FROM jobs INDEXED BY ix_jobs_finished WHERE {_states.IsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT $2",
                 UnixTime.Ms(before), max))
             {
                 var rows = new List<(long Seq, string Id, string Queue, JobState State)>();
@@ -47,7 +48,7 @@ public sealed partial class SqliteJobStore
                 {
                     context.Sql.Execute("DELETE FROM jobs WHERE seq = $1", row.Seq);
                     context.Sql.Execute("DELETE FROM webhook_progress WHERE job_id = $1", row.Id);
-                    var column = ChangeRecorder.Column(row.State);
+                    var column = StateSql.Column(row.State);
                     context.Sql.Execute($"UPDATE queues SET {column} = {column} - 1 WHERE name = $1", row.Queue);
                     purged.Add(row.Id);
                 }
@@ -66,9 +67,9 @@ public sealed partial class SqliteJobStore
             context.Sql.Execute("DELETE FROM activity_failures WHERE minute < $1", ms);
             context.Sql.Execute("DELETE FROM workers WHERE last_seen_at < $1", ms);
             // Finished deliveries are history; pending ones stay whatever their age, so none is ever skipped.
-            const string Finished = "SELECT id FROM webhook_deliveries WHERE state > 0 AND finished_at < $1 ORDER BY finished_at LIMIT 50000";
-            context.Sql.Execute($"DELETE FROM webhook_attempts WHERE delivery_id IN ({Finished})", ms);
-            context.Sql.Execute($"DELETE FROM webhook_deliveries WHERE id IN ({Finished})", ms);
+            var finished = $"SELECT id FROM webhook_deliveries WHERE {StateSql.DeliveryIsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT 50000";
+            context.Sql.Execute($"DELETE FROM webhook_attempts WHERE delivery_id IN ({finished})", ms);
+            context.Sql.Execute($"DELETE FROM webhook_deliveries WHERE id IN ({finished})", ms);
             return true;
         }, cancellationToken);
 

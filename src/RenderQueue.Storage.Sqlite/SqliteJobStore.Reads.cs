@@ -12,7 +12,7 @@ public sealed partial class SqliteJobStore
         Task.FromResult(_readers.Read(sql => JobTable.Find(sql, jobId)?.Job));
 
     public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult(_readers.Read(sql => JobListing.Page(sql, query)));
+        Task.FromResult(_readers.Read(sql => JobListing.Page(sql, query, _states.Sets.All)));
 
     public Task<IReadOnlyDictionary<string, QueuePosition>> GetPositionsAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, QueuePosition>>(_readers.Read(sql =>
@@ -55,19 +55,20 @@ public sealed partial class SqliteJobStore
     public Task<long> LastEventSequenceAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql => sql.Scalar("SELECT seq FROM sqlite_sequence WHERE name = 'events'") is long seq ? seq : 0L));
 
-    private static List<QueueInfo> Queues(Commands sql)
+    private List<QueueInfo> Queues(Commands sql)
     {
+        var states = _states.Sets.All;
         var queues = new List<QueueInfo>();
         using var reader = sql.Query(
-            """
-            SELECT name, paused, scheduled, queued, running, succeeded, failed, canceled,
-                   total_submitted, total_succeeded, total_failed, total_canceled
+            $"""
+            SELECT name, paused, total_submitted, total_succeeded, total_failed, total_canceled,
+                   {string.Join(", ", states.Select(StateSql.Column))}
             FROM queues ORDER BY name
             """);
         while (reader.Read())
         {
-            var counts = new StateCounts(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
-            var totals = new QueueTotals(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
+            var totals = new QueueTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+            var counts = new StateCounts(states.Select((state, i) => (state, reader.GetInt64(6 + i))).ToDictionary());
             queues.Add(new QueueInfo(reader.GetString(0), reader.GetInt64(1) != 0, counts, totals));
         }
         return queues;

@@ -15,6 +15,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
 {
     private readonly SqliteStoreOptions _options;
     private readonly JobStoreOptions _rules;
+    private readonly StateSql _states;
     private readonly TimeProvider _time;
     private readonly SqliteWriter _writer;
     private readonly ReaderPool _readers;
@@ -24,6 +25,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     {
         _options = options;
         _rules = options.Store;
+        _states = new StateSql(options.Store.States);
         _time = time;
         var path = System.IO.Path.GetFullPath(options.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
@@ -34,7 +36,7 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString();
-        _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, options.Store.WebhookProgressInterval, Signals, (ILogger?)logger ?? NullLogger.Instance);
+        _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, options.Store.WebhookProgressInterval, _states, Signals, (ILogger?)logger ?? NullLogger.Instance);
         _readers = new ReaderPool(connectionString, options.FullSync);
         _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, options.MaxWalBytes, (ILogger?)logger ?? NullLogger.Instance);
         DatabasePath = path;
@@ -147,7 +149,8 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     public Task<Job> MarkCollectedAsync(string jobId, CancellationToken cancellationToken) =>
         TransitionAsync(jobId, JobLifecycle.Collect, cancellationToken);
 
-    private Task<Job> TransitionAsync(string jobId, Func<Job, DateTimeOffset, JobChange> transition, CancellationToken cancellationToken) =>
+    /// <summary>Loads a job, applies <paramref name="transition"/> and records the change (internal: tests move jobs into states no operation reaches yet).</summary>
+    internal Task<Job> TransitionAsync(string jobId, Func<Job, DateTimeOffset, JobChange> transition, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             var (seq, job) = JobTable.Load(context.Sql, jobId);

@@ -18,20 +18,22 @@ internal sealed partial class SqliteWriter : IDisposable
     private readonly StoreSignals _signals;
     private readonly int _maxBatch;
     private readonly TimeSpan _webhookProgressInterval;
+    private readonly StateSql _states;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public SqliteWriter(string connectionString, bool fullSync, int maxBatch, TimeSpan webhookProgressInterval, StoreSignals signals, ILogger logger)
+    public SqliteWriter(string connectionString, bool fullSync, int maxBatch, TimeSpan webhookProgressInterval, StateSql states, StoreSignals signals, ILogger logger)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Schema.Configure(_connection, fullSync);
-        Schema.Apply(_connection, fullSync);
+        Schema.Apply(_connection, fullSync, states);
         Schema.DisableAutomaticCheckpoints(_connection);
         _commands = new Commands(_connection);
         _signals = signals;
         _maxBatch = Math.Max(1, maxBatch);
         _webhookProgressInterval = webhookProgressInterval;
+        _states = states;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -76,7 +78,7 @@ internal sealed partial class SqliteWriter : IDisposable
     private void Commit(List<WriteOperation> batch, List<WriteOperation> done)
     {
         done.Clear();
-        var context = new WriteContext(_commands, _webhookProgressInterval);
+        var context = new WriteContext(_commands, _webhookProgressInterval, _states);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);

@@ -43,8 +43,8 @@ internal static class WebhookOutbox
                 CreatedAt = jobEvent.At,
             };
             context.Sql.Execute(
-                "INSERT INTO webhook_deliveries (job_id, state, next_attempt_at, body) VALUES ($1, 0, $2, $3)",
-                job.Id, UnixTime.Ms(jobEvent.At), JsonSerializer.Serialize(delivery, RenderQueueJson.Compact));
+                "INSERT INTO webhook_deliveries (job_id, state, next_attempt_at, body) VALUES ($1, $2, $3, $4)",
+                job.Id, (int)WebhookDeliveryState.Pending, UnixTime.Ms(jobEvent.At), JsonSerializer.Serialize(delivery, RenderQueueJson.Compact));
         }
     }
 

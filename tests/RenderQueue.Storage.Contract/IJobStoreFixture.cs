@@ -1,3 +1,4 @@
+using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 
 namespace RenderQueue.Storage.Contract;
@@ -10,4 +11,10 @@ public interface IJobStoreFixture
 
     /// <summary>A second instance over the same data as <paramref name="store"/>, as after a server restart.</summary>
     IJobStore Reopen(IJobStore store, TimeProvider time, JobStoreOptions options);
+
+    /// <summary>
+    /// Moves a job to <paramref name="state"/> through the store's own bookkeeping (indexes, counters), as a
+    /// transition into a state that no operation reaches yet would, with no event.
+    /// </summary>
+    Task MoveAsync(IJobStore store, string jobId, JobState state);
 }

@@ -49,7 +49,7 @@ public abstract partial class JobStoreContract<TFixture>
             foreach (var state in JobStates.All)
             {
                 var actual = await CountByListing(queue, state);
-                Assert.True(actual == CountOf(counts, state), $"{queue}/{state.ToWire()}: counter {CountOf(counts, state)}, jobs {actual}");
+                Assert.True(actual == counts.Of(state), $"{queue}/{state.ToWire()}: counter {counts.Of(state)}, jobs {actual}");
             }
         }
         var stats = await Store.GetStatsAsync(None);
@@ -252,14 +252,4 @@ public abstract partial class JobStoreContract<TFixture>
         } while (cursor is not null);
         return count;
     }
-
-    private static long CountOf(StateCounts counts, JobState state) => state switch
-    {
-        JobState.Scheduled => counts.Scheduled,
-        JobState.Queued => counts.Queued,
-        JobState.Running => counts.Running,
-        JobState.Succeeded => counts.Succeeded,
-        JobState.Failed => counts.Failed,
-        _ => counts.Canceled,
-    };
 }

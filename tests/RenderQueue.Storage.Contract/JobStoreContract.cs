@@ -27,7 +27,7 @@ public abstract partial class JobStoreContract<TFixture> : IClassFixture<TFixtur
     protected ManualTimeProvider Time { get; } = new();
 
     /// <summary>No jitter, so backoff times are exact.</summary>
-    protected JobStoreOptions Options { get; } = new()
+    protected JobStoreOptions Options { get; private set; } = new()
     {
         Retry = new RetryPolicy { BaseDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromMinutes(5), Jitter = 0 },
         WorkerTtl = TimeSpan.FromSeconds(60),
@@ -47,6 +47,17 @@ public abstract partial class JobStoreContract<TFixture> : IClassFixture<TFixtur
             case IDisposable disposable: disposable.Dispose(); break;
         }
     }
+
+    /// <summary>Replaces the store with a new, empty one that keeps <paramref name="states"/>.</summary>
+    protected async Task UseStates(JobStateSets states)
+    {
+        await DisposeAsync();
+        Options = Options with { States = states };
+        Store = _fixture.CreateStore(Time, Options);
+    }
+
+    /// <summary>Moves a job to a state no operation reaches yet, as a new transition would.</summary>
+    protected Task Move(string jobId, JobState state) => _fixture.MoveAsync(Store, jobId, state);
 
     /// <summary>Simulates a restart: a new instance over the same data.</summary>
     protected void Reopen() => Store = _fixture.Reopen(Store, Time, Options);

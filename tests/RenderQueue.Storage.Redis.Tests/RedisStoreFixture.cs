@@ -1,3 +1,4 @@
+using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Storage.Contract;
 using RenderQueue.Processes;
@@ -39,6 +40,16 @@ public sealed class RedisStoreFixture : IJobStoreFixture, IDisposable
         redis.Dispose();
         return Open(redis.KeyPrefix, time, options);
     }
+
+    public Task MoveAsync(IJobStore store, string jobId, JobState state) =>
+        ((RedisJobStore)store).TransitionAsync(
+            """
+            local j = load_job(arg(1))
+            local prev = j.state
+            set(j, 'state', arg(2))
+            set(j, 'updated', ARGV[2])
+            return reply('ok', apply(j, prev, nil))
+            """, jobId, jobId, state.ToWire());
 
     public RedisJobStore Open(string prefix, TimeProvider time, JobStoreOptions? options = null, IConnectionMultiplexer? connection = null) =>
         new(connection ?? Connection, new RedisStoreOptions { Configuration = Server.Configuration, KeyPrefix = prefix, Store = options ?? new JobStoreOptions() }, time);

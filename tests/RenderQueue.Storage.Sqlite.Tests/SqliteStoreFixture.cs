@@ -1,3 +1,4 @@
+using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Storage.Contract;
 using RenderQueue.Processes;
@@ -18,6 +19,9 @@ public sealed class SqliteStoreFixture : IJobStoreFixture, IDisposable
         sqlite.Dispose();
         return Open(sqlite.DatabasePath, time, options);
     }
+
+    public Task MoveAsync(IJobStore store, string jobId, JobState state) =>
+        ((SqliteJobStore)store).TransitionAsync(jobId, (job, now) => new JobChange(job with { State = state, UpdatedAt = now }, job.State, null), CancellationToken.None);
 
     private static SqliteJobStore Open(string path, TimeProvider time, JobStoreOptions options) =>
         new(new SqliteStoreOptions { Path = path, Store = options }, time);

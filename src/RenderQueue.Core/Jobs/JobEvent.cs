@@ -32,7 +32,7 @@ public sealed record JobEvent
         Attempt = change.Job.Attempt,
         Priority = change.Job.Priority,
         Progress = change.Job.Progress,
-        Error = change.Job.State is JobState.Failed or JobState.Scheduled or JobState.Queued ? change.Job.Error : null,
+        Error = change.Job.State == JobState.Failed || change.Job.State.IsPending() ? change.Job.Error : null,
         WorkerId = change.Job.WorkerId ?? change.Job.Attempts.LastOrDefault()?.WorkerId,
         Reason = change.Reason,
     };

@@ -157,7 +157,7 @@ public static class JobLifecycle
     {
         switch (job.State)
         {
-            case JobState.Scheduled or JobState.Queued:
+            case var pending when pending.IsPending():
                 return new JobChange(job with { State = JobState.Canceled, FinishedAt = now, UpdatedAt = now, QueuedAt = null }, job.State, JobEventTypes.Canceled, reason);
             case JobState.Running when job.CancelRequested:
                 return new JobChange(job, job.State, null, reason);
@@ -171,7 +171,7 @@ public static class JobLifecycle
     /// <summary>A person sends a failed or canceled job back to the queue with a fresh attempt budget.</summary>
     public static JobChange Retry(Job job, DateTimeOffset now)
     {
-        if (job.State is not (JobState.Failed or JobState.Canceled))
+        if (!job.State.IsRetryable())
             throw new JobStateConflictException(job.Id, job.State, "retry");
         return new JobChange(Requeue(job, now), job.State, JobEventTypes.Retried);
     }

@@ -21,6 +21,7 @@ public static class RenderQueueJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
         options.MaxDepth = 64;
+        options.Converters.Add(new JobStateJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new SecondsTimeSpanConverter());
     }

@@ -4,13 +4,13 @@ namespace RenderQueue.Core.Keys;
 public enum ApiKeyRole
 {
     /// <summary>Clients: submit jobs, read and act on jobs, download artifacts, follow events.</summary>
-    Submit,
+    Submit = 0,
 
     /// <summary>Workers: register, heartbeat, lease, renew, complete, fail, release, upload artifacts.</summary>
-    Worker,
+    Worker = 1,
 
     /// <summary>Everything: the client and worker APIs, queues, workers, webhooks, keys and the dashboard.</summary>
-    Admin,
+    Admin = 2,
 }
 
 /// <summary>Wire names of <see cref="ApiKeyRole"/>.</summary>

@@ -22,4 +22,7 @@ public sealed record JobStoreOptions
 
     /// <summary>A job's progress goes into the webhook outbox at most this often. Default 500 ms.</summary>
     public TimeSpan WebhookProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The states the store keeps and their named sets. <see cref="JobStateSets.Default"/>.</summary>
+    public JobStateSets States { get; init; } = JobStateSets.Default;
 }

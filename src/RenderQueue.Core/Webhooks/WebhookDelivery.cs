@@ -51,17 +51,17 @@ public sealed record WebhookDelivery
     public IReadOnlyList<WebhookAttempt> Attempts { get; init; } = [];
 }
 
-/// <summary>Where a delivery stands. Serialized in snake_case.</summary>
+/// <summary>Where a delivery stands. Serialized in snake_case; SQLite stores the number, so values never move.</summary>
 public enum WebhookDeliveryState
 {
     /// <summary>Waiting for its next attempt.</summary>
-    Pending,
+    Pending = 0,
 
     /// <summary>The endpoint answered 2xx.</summary>
-    Delivered,
+    Delivered = 1,
 
     /// <summary>Given up: too old, the endpoint is gone (410) or disabled, or the subscription was deleted.</summary>
-    Failed,
+    Failed = 2,
 }
 
 /// <summary>One POST to the endpoint and what came of it.</summary>

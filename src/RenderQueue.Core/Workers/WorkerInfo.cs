@@ -1,14 +1,14 @@
 namespace RenderQueue.Core.Workers;
 
-/// <summary>Whether a worker is taking work.</summary>
+/// <summary>Whether a worker is taking work. Numbers are explicit: an enum's values never move once stored.</summary>
 public enum WorkerStatus
 {
     /// <summary>Heartbeats arrive; it leases jobs.</summary>
-    Online,
+    Online = 0,
     /// <summary>Heartbeats arrive; it finishes what it has and leases nothing new.</summary>
-    Draining,
+    Draining = 1,
     /// <summary>No heartbeat within the worker time-to-live.</summary>
-    Offline,
+    Offline = 2,
 }
 
 /// <summary>A registered worker as the registry knows it.</summary>

@@ -83,18 +83,8 @@ internal sealed class RenderQueueMetrics
     {
         foreach (var queue in stats.Queues)
         {
-            foreach (var state in JobStates.All)
-                yield return new Measurement<long>(CountOf(queue.Counts, state), Queue(queue.Name), new("state", state.ToWire()));
+            foreach (var state in queue.Counts.States)
+                yield return new Measurement<long>(queue.Counts.Of(state), Queue(queue.Name), new("state", state.ToWire()));
         }
     }
-
-    private static long CountOf(StateCounts counts, JobState state) => state switch
-    {
-        JobState.Scheduled => counts.Scheduled,
-        JobState.Queued => counts.Queued,
-        JobState.Running => counts.Running,
-        JobState.Succeeded => counts.Succeeded,
-        JobState.Failed => counts.Failed,
-        _ => counts.Canceled,
-    };
 }

@@ -5,7 +5,7 @@ if not j then return not_found() end
 local reason = arg(2) == '1' and arg(3) or nil
 local prev = j.state
 local job
-if prev == 'scheduled' or prev == 'queued' then
+if PENDING[prev] then
   set(j, 'state', 'canceled')
   set(j, 'finished', ARGV[2])
   set(j, 'updated', ARGV[2])

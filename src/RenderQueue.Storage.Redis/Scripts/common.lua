@@ -2,6 +2,9 @@
 -- bookkeeping of the SQLite store's ChangeRecorder: indexes, counters, activity, durations, the change
 -- feed and the wake-up signal all change in the same atomic script as the job.
 --
+-- The state sets STATES, FINISHED, PENDING and RETRYABLE come first, written by StoreScripts from JobStateSets:
+-- ask a set (FINISHED[state]) rather than list state names, so a new state needs no Lua.
+--
 -- ARGV[1] key prefix · ARGV[2] now (Unix ms, the store's TimeProvider) · ARGV[3] instance id (signal echo
 -- filter) · ARGV[4] change-feed MAXLEN · ARGV[5] webhook progress interval (ms) · ARGV[6..] the script's own
 -- arguments, read with arg(i).
@@ -13,8 +16,6 @@ local MAXLEN = ARGV[4]
 local WEBHOOK_PROGRESS_MS = tonumber(ARGV[5])
 local function arg(i) return ARGV[5 + i] end
 
-local STATES = { 'scheduled', 'queued', 'running', 'succeeded', 'failed', 'canceled' }
-local FINISHED = { succeeded = true, failed = true, canceled = true }
 local WAIT_BOUNDS = { 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000, 3600000 }
 
 -- Keys. Global ones: P:<name>. Per-queue ones carry the queue as a hash tag: P:{q:<queue>}:<name>.
@@ -256,7 +257,7 @@ local function record(j, prev, event_type, reason)
       fields[#fields + 1] = 'pm'; fields[#fields + 1] = j.p_max
       if present(j, 'p_msg') then fields[#fields + 1] = 'pmsg'; fields[#fields + 1] = j.p_msg end
     end
-    if present(j, 'error') and (j.state == 'failed' or j.state == 'scheduled' or j.state == 'queued') then
+    if present(j, 'error') and (j.state == 'failed' or PENDING[j.state]) then
       fields[#fields + 1] = 'err'; fields[#fields + 1] = j.error
     end
     local worker = present(j, 'worker') and j.worker or j['a' .. j.attempt .. ':w']

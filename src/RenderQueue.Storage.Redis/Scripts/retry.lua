@@ -2,7 +2,7 @@
 local j = load_job(arg(1))
 if not j then return not_found() end
 local prev = j.state
-if prev ~= 'failed' and prev ~= 'canceled' then return state_conflict(j) end
+if not RETRYABLE[prev] then return state_conflict(j) end
 requeue(j)
 local job = apply(j, prev, 'job.retried')
 publish()

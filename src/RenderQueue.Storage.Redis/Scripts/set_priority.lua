@@ -3,7 +3,7 @@
 local j = load_job(arg(1))
 if not j then return not_found() end
 local prev = j.state
-if prev ~= 'scheduled' and prev ~= 'queued' then return state_conflict(j) end
+if not PENDING[prev] then return state_conflict(j) end
 set(j, 'priority', arg(2))
 set(j, 'updated', ARGV[2])
 local job = apply(j, prev, 'job.priority_changed')

@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Processes;
+using RenderQueue.Testing;
+
+namespace RenderQueue.Storage.Sqlite.Tests;
+
+/// <summary>Databases written by earlier versions open, and what the state sets render is brought in line.</summary>
+public sealed class SqliteSchemaTests : IDisposable
+{
+    private readonly TempDirectory _folder = new("renderqueue-sqlite");
+    private readonly ManualTimeProvider _time = new();
+
+    [Fact]
+    public async Task A_finished_index_made_before_the_state_sets_is_rebuilt_from_them_and_used()
+    {
+        var path = _folder.File($"{Guid.NewGuid():N}.db");
+        string jobId;
+        using (var store = Open(path))
+        {
+            jobId = (await store.EnqueueAsync([Job()], CancellationToken.None)).Single().Job.Id;
+            await store.CancelAsync(jobId, null, CancellationToken.None);
+        }
+        using (var connection = Connect(path))
+        {
+            // The index as the first schema wrote it, comparing the state number.
+            Execute(connection, "DROP INDEX ix_jobs_finished; CREATE INDEX ix_jobs_finished ON jobs(finished_at) WHERE state >= 3;");
+        }
+
+        using var reopened = Open(path);
+        _time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal([jobId], await reopened.PurgeFinishedAsync(_time.GetUtcNow(), 10, CancellationToken.None));
+
+        using var check = Connect(path);
+        var index = (string)Scalar(check, "SELECT sql FROM sqlite_master WHERE name = 'ix_jobs_finished'")!;
+        Assert.EndsWith($"WHERE state IN ({string.Join(", ", JobStates.Finished.Select(s => (int)s))})", index);
+        var purge = reopened.PreparedStatements.Single(sql => sql.Contains("finished_at < $1", StringComparison.Ordinal) && sql.Contains("FROM jobs", StringComparison.Ordinal));
+        Assert.Contains("ix_jobs_finished", Plan(check, purge));
+    }
+
+    private SqliteJobStore Open(string path) => new(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);
+
+    private static SqliteConnection Connect(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static string Plan(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        for (var i = 1; i <= 2; i++) command.Parameters.AddWithValue("$" + i, 0);
+        using var reader = command.ExecuteReader();
+        var details = new List<string>();
+        while (reader.Read()) details.Add(reader.GetString(3));
+        return string.Join("; ", details);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private NewJob Job() => new()
+    {
+        Id = JobId.New(_time),
+        Queue = "default",
+        Type = "simulated",
+        Payload = System.Text.Json.JsonDocument.Parse("{}").RootElement,
+    };
+
+    public void Dispose() => _folder.Dispose();
+}
