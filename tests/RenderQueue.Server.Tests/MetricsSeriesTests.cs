@@ -56,7 +56,7 @@ public sealed partial class MetricsSeriesTests
     }
 
     [Fact]
-    public async Task Two_hosts_in_one_process_each_show_only_their_own_counts()
+    public async Task Two_hosts_in_one_process_each_show_only_their_own_series()
     {
         using var a = new RenderQueueApp();
         using var b = new RenderQueueApp();
@@ -65,14 +65,31 @@ public sealed partial class MetricsSeriesTests
         await httpA.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "only-a"}""");
         await httpB.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "only-b"}""");
         await httpB.SubmitAsync("""{"type": "simulated", "payload": {}, "queue": "only-b"}""");
+        (await httpB.GetAsync("/api/v1/queues")).EnsureSuccessStatusCode(); // a route only B served
 
         var textA = await httpA.GetStringAsync("/metrics");
         var textB = await httpB.GetStringAsync("/metrics");
 
         Assert.Contains("renderqueue_jobs_submitted_total{queue=\"only-a\"} 1\n", textA);
         Assert.DoesNotContain("only-b", textA);
+        Assert.Contains("http_route=\"/api/v1/queues/\"", textB);
+        Assert.DoesNotContain("http_route=\"/api/v1/queues/\"", textA); // ASP.NET Core's meters are per host too
         Assert.Contains("renderqueue_jobs_submitted_total{queue=\"only-b\"} 2\n", textB);
         Assert.DoesNotContain("only-a", textB);
+    }
+
+    [Fact]
+    public async Task Runtime_and_http_series_come_beside_them()
+    {
+        using var app = new RenderQueueApp();
+        var http = app.CreateClient();
+        (await http.GetAsync("/api/v1/stats")).EnsureSuccessStatusCode(); // one request for the HTTP histogram
+
+        var text = await http.GetStringAsync("/metrics");
+
+        foreach (var series in new[] { "process_cpu_seconds_total", "dotnet_collection_count_total", "system_runtime_dotnet_gc_collections",
+            "system_runtime_dotnet_thread_pool_thread_count", "microsoft_aspnetcore_hosting_http_server_request_duration_bucket" })
+            Assert.Contains("\n" + series, text);
     }
 
     /// <summary>The TYPE lines and sample shapes of the series whose names start with <paramref name="prefix"/>,
