@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Threading;
-using RenderQueue.Testing;
 
 namespace RenderQueue.Core.Tests;
 
 public sealed class WakeSignalTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly WakeSignal _signal = new();
 
     private DateTimeOffset In(double seconds) => _time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
