@@ -5,6 +5,7 @@ using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Worker.Runtime.Watchdogs;
 using RenderQueue.Client;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Threading;
 
 namespace RenderQueue.Worker.Runtime;
 
@@ -23,7 +24,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _progressChanged = new(0, 1);
+    private readonly WakeSignal _progressChanged = new();
     private readonly TimeSpan _renewInterval;
     private JobProgress? _progress;
     private JobWatchdog? _watchdog;
@@ -118,17 +119,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         if (value == Volatile.Read(ref _progress)) return;
         Volatile.Write(ref _progress, value);
         _watchdog?.Progressed();
-        if (_progressChanged.CurrentCount == 0)
-        {
-            try
-            {
-                _progressChanged.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // a wake-up is already pending
-            }
-        }
+        _progressChanged.Set();
     }
 
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
@@ -141,11 +132,8 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 var untilRenew = _renewInterval - (_time.GetUtcNow() - lastRenew);
                 if (untilRenew > TimeSpan.Zero)
                 {
-                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var changed = _progressChanged.WaitAsync(wake.Token);
-                    await Task.WhenAny(changed, Task.Delay(untilRenew, _time, wake.Token));
-                    await wake.CancelAsync();
-                    cancellationToken.ThrowIfCancellationRequested();
+                    await _progressChanged.WaitAsync(_time.GetUtcNow() + untilRenew, _time, cancellationToken);
+                    _progressChanged.Reset();
                     // Progress goes out promptly, but no more often than ProgressInterval.
                     var sinceLast = _time.GetUtcNow() - lastRenew;
                     if (sinceLast < _options.ProgressInterval) await Task.Delay(_options.ProgressInterval - sinceLast, _time, cancellationToken);
@@ -285,7 +273,6 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     public void Dispose()
     {
         _stop.Dispose();
-        _progressChanged.Dispose();
     }
 
     private enum OutcomeKind

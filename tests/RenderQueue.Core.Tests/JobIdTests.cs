@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
 
 namespace RenderQueue.Core.Tests;
 
@@ -8,7 +8,7 @@ public sealed class JobIdTests
     [Fact]
     public void Ids_are_26_url_safe_characters_and_sort_by_creation_time()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var ids = new List<string>();
         for (var i = 0; i < 50; i++)
         {
@@ -25,7 +25,7 @@ public sealed class JobIdTests
     [Fact]
     public void Ids_made_in_the_same_millisecond_differ()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var ids = Enumerable.Range(0, 1000).Select(_ => JobId.New(time)).ToList();
 
         Assert.Equal(1000, ids.Distinct().Count());

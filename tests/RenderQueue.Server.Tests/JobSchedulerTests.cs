@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Processes;
 using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Storage.Sqlite;
-using RenderQueue.Processes;
-using RenderQueue.Testing;
 
 namespace RenderQueue.Server.Tests;
 
@@ -15,7 +15,7 @@ namespace RenderQueue.Server.Tests;
 public sealed class JobSchedulerTests : IDisposable
 {
     private readonly TempDirectory _folder = new("renderqueue-scheduler");
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public async Task A_clock_that_passes_the_due_time_while_the_scheduler_goes_to_sleep_does_not_strand_the_job()
@@ -55,8 +55,8 @@ public sealed class JobSchedulerTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>A <see cref="ManualTimeProvider"/> that runs <paramref name="onTimer"/> before it creates each timer.</summary>
-    private sealed class ClockMovedOnTimer(ManualTimeProvider clock, Action onTimer) : TimeProvider
+    /// <summary>A <see cref="FakeTimeProvider"/> that runs <paramref name="onTimer"/> before it creates each timer.</summary>
+    private sealed class ClockMovedOnTimer(FakeTimeProvider clock, Action onTimer) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
 

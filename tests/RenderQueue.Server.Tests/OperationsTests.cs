@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using RenderQueue.Server.Metrics;
 
 namespace RenderQueue.Server.Tests;
 
@@ -70,22 +69,6 @@ public sealed class OperationsTests : IDisposable
         Assert.Contains("renderqueue_leader 1\n", text); // SQLite serves one node, which always leads
         Assert.Contains("renderqueue_jobs{queue=\"q\",state=\"failed\"} 1\n", text);
     }
-
-    [Fact]
-    public void Label_values_and_help_text_are_escaped()
-    {
-        var writer = new PrometheusTextWriter();
-        writer.Header("x_total", "Line one\nback\\slash", "counter");
-        writer.Sample("x_total", new Labels([new("queue", "a\"b\\c\nd")]), 1.5);
-        Assert.Equal("# HELP x_total Line one\\nback\\\\slash\n# TYPE x_total counter\nx_total{queue=\"a\\\"b\\\\c\\nd\"} 1.5\n", writer.ToString());
-    }
-
-    [Theory]
-    [InlineData("renderqueue.jobs.pickup_latency", "s", false, "renderqueue_jobs_pickup_latency_seconds")]
-    [InlineData("renderqueue.jobs.submitted", "{job}", true, "renderqueue_jobs_submitted_total")]
-    [InlineData("9lives-metric", null, false, "_9lives_metric")]
-    public void Instrument_names_become_prometheus_names(string instrument, string? unit, bool counter, string expected) =>
-        Assert.Equal(expected, PrometheusTextWriter.MetricName(instrument, unit, counter));
 
     [Fact]
     public async Task Health_endpoints_answer()

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Client;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
@@ -25,10 +26,10 @@ public sealed class RenderQueueApp(TimeProvider? time = null) : WebApplicationFa
     private readonly List<Action<IServiceCollection>> _services = [];
 
     /// <summary>The clock the server and its store run on.</summary>
-    public TimeProvider Time { get; } = time ?? new ManualTimeProvider();
+    public TimeProvider Time { get; } = time ?? new FakeTimeProvider();
 
     /// <summary>The manual clock; fails when the app runs on real time.</summary>
-    public ManualTimeProvider Clock => Time as ManualTimeProvider
+    public FakeTimeProvider Clock => Time as FakeTimeProvider
         ?? throw new InvalidOperationException("This app runs on the system clock; create it without a TimeProvider to drive time.");
 
     public string DataFolder => _data.Path;

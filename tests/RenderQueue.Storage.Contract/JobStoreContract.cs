@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Workers;
-using RenderQueue.Testing;
 using Xunit;
 
 namespace RenderQueue.Storage.Contract;
@@ -24,7 +24,7 @@ public abstract partial class JobStoreContract<TFixture> : IClassFixture<TFixtur
         Store = fixture.CreateStore(Time, Options);
     }
 
-    protected ManualTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new();
 
     /// <summary>No jitter, so backoff times are exact.</summary>
     protected JobStoreOptions Options { get; private set; } = new()

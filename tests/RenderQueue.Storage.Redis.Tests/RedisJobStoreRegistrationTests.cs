@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Testing;
 
 namespace RenderQueue.Storage.Redis.Tests;
 
@@ -12,7 +12,7 @@ public sealed class RedisJobStoreRegistrationTests(RedisStoreFixture fixture) : 
     [Fact]
     public async Task The_registered_store_uses_the_configured_redis_prefix_and_clock_and_closes_at_once()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var prefix = RedisStoreFixture.NewPrefix();
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
         services.AddRedisJobStore(o =>

@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Testing;
 
 namespace RenderQueue.Storage.Redis.Tests;
 
 /// <summary>What the ready-set scoring and the case folding of model names must get exactly right.</summary>
 public sealed class RedisOrderingTests(RedisStoreFixture fixture) : IClassFixture<RedisStoreFixture>
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly CancellationToken _none = CancellationToken.None;
 
     [Fact]

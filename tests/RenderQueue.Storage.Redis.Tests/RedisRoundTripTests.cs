@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Workers;
-using RenderQueue.Testing;
 using Xunit.Abstractions;
 
 namespace RenderQueue.Storage.Redis.Tests;
@@ -20,7 +20,7 @@ public sealed class RedisRoundTripTests : IClassFixture<RedisStoreFixture>, IDis
     private readonly ITestOutputHelper _output;
     private readonly RespCountingProxy _proxy;
     private readonly RedisConnection _connection;
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly CancellationToken _none = CancellationToken.None;
 
     public RedisRoundTripTests(RedisStoreFixture fixture, ITestOutputHelper output)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
 using Xunit.Abstractions;
 
 namespace RenderQueue.Storage.Redis.Tests;
@@ -9,7 +9,7 @@ namespace RenderQueue.Storage.Redis.Tests;
 public sealed class RedisSignalTests(RedisStoreFixture fixture, ITestOutputHelper output) : IClassFixture<RedisStoreFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public async Task A_job_submitted_on_one_node_signals_the_other_node()

@@ -1,11 +1,11 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Keys;
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Webhooks;
 using RenderQueue.Core.Workers;
 using RenderQueue.Processes;
-using RenderQueue.Testing;
 using Xunit.Abstractions;
 
 namespace RenderQueue.Storage.Sqlite.Tests;
@@ -14,7 +14,7 @@ namespace RenderQueue.Storage.Sqlite.Tests;
 public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _folder = new("renderqueue-sqlite");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Theory]
     [InlineData(false, 1L)]

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using RenderQueue.Cli.Output;
 using RenderQueue.Client;
 using RenderQueue.Core.Api;
+using RenderQueue.Core.Threading;
 using RenderQueue.Core.Workers;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -32,7 +33,7 @@ internal static class WatchCommand
             if (parse.GetValue(interval) is <= 0 or > 3600) throw new UsageException("--interval is between 0 and 3600 seconds.");
             var every = TimeSpan.FromSeconds(parse.GetValue(interval));
             var only = parse.GetValue(queue);
-            using var changed = new SemaphoreSlim(0, 1);
+            var changed = new WakeSignal();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var listening = ListenAsync(cli.Client, only, changed, stop.Token);
             try
@@ -94,24 +95,20 @@ internal static class WatchCommand
         new Text($"{Formats.Time(view.At)} · Ctrl+C to stop", new Style(Color.Grey)));
 
     /// <summary>Waits for an event (then a moment more, so a burst is drawn once) or the interval.</summary>
-    private static async Task NextChangeAsync(SemaphoreSlim changed, TimeSpan interval, CancellationToken ct)
+    private static async Task NextChangeAsync(WakeSignal changed, TimeSpan interval, CancellationToken ct)
     {
-        if (await changed.WaitAsync(interval, ct)) await Task.Delay(Coalesce, ct);
+        if (!await changed.WaitAsync(DateTimeOffset.UtcNow + interval, TimeProvider.System, ct)) return;
+        changed.Reset();
+        await Task.Delay(Coalesce, ct);
     }
 
     /// <summary>Signals every event; when the socket fails or closes, returns and the view falls back to the interval.</summary>
-    private static async Task ListenAsync(RenderQueueClient client, string? queue, SemaphoreSlim changed, CancellationToken ct)
+    private static async Task ListenAsync(RenderQueueClient client, string? queue, WakeSignal changed, CancellationToken ct)
     {
         try
         {
             await foreach (var _ in client.StreamEventsAsync(new EventStreamQuery { Queue = queue }, ct))
-            {
-                if (changed.CurrentCount == 0)
-                {
-                    try { changed.Release(); }
-                    catch (SemaphoreFullException) { } // already signalled
-                }
-            }
+                changed.Set();
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
         {

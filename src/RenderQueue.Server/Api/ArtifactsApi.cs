@@ -15,13 +15,14 @@ internal static class ArtifactsApi
 {
     public static IEndpointRouteBuilder MapArtifacts(this IEndpointRouteBuilder routes)
     {
-        var jobs = routes.MapGroup("/api/v1/jobs/{id}/artifacts").WithTags("Artifacts").RequireAuthorization(Policies.Submit);
+        var jobs = routes.MapGroup("/api/v1/jobs/{id}/artifacts").WithTags("Artifacts").RequireKey(Policies.Submit).Problems(404);
         jobs.MapGet("/", List);
-        jobs.MapGet("/{**name}", Download);
+        jobs.MapGet("/{**name}", Download).Problems(400);
 
         routes.MapPut("/api/v1/leases/{jobId}/artifacts/{**name}", Upload)
             .WithTags("Leases")
-            .RequireAuthorization(Policies.Worker)
+            .RequireKey(Policies.Worker)
+            .Problems(400, 404, 409, 413)
             .WithMetadata(new ArtifactUploadBody()); // any content type: it is kept as the artifact's
         return routes;
     }

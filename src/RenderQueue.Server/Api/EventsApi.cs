@@ -10,7 +10,7 @@ namespace RenderQueue.Server.Api;
 internal static class EventsApi
 {
     public static IEndpointConventionBuilder MapEvents(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/events", Connect).WithTags("Events").RequireAuthorization(Policies.Submit);
+        routes.MapGet("/api/v1/events", Connect).WithTags("Events").RequireKey(Policies.Submit).Problems(400);
 
     private static async Task<IResult> Connect(
         HttpContext http, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "job_id")] string? jobId, string? queue, long? after, EventSocketSession session, IHostApplicationLifetime lifetime)

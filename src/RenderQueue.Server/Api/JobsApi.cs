@@ -20,18 +20,18 @@ internal static class JobsApi
 
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireAuthorization(Policies.Submit);
-        group.MapPost("/", Submit);
-        group.MapPost("/batch", SubmitBatch);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapPatch("/{id}", Patch);
-        group.MapPost("/{id}/cancel", Cancel);
+        var group = routes.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireKey(Policies.Submit);
+        group.MapPost("/", Submit).JsonBody();
+        group.MapPost("/batch", SubmitBatch).JsonBody();
+        group.MapGet("/", List).Problems(400);
+        group.MapGet("/{id}", Get).Problems(404);
+        group.MapPatch("/{id}", Patch).JsonBody().Problems(404, 409);
+        group.MapPost("/{id}/cancel", Cancel).JsonBody().Problems(404, 409);
         group.MapPost("/{id}/retry", async (string id, IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.RetryAsync(JobIds.Require(id), ct)));
-        group.MapPost("/{id}/flag", Flag);
+            TypedResults.Ok(await store.RetryAsync(JobIds.Require(id), ct))).Problems(404, 409);
+        group.MapPost("/{id}/flag", Flag).JsonBody().Problems(404, 409);
         group.MapPost("/{id}/collected", async (string id, IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.MarkCollectedAsync(JobIds.Require(id), ct)));
+            TypedResults.Ok(await store.MarkCollectedAsync(JobIds.Require(id), ct))).Problems(404, 409);
         return group;
     }
 

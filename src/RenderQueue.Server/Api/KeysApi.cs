@@ -11,12 +11,13 @@ internal static class KeysApi
 {
     public static RouteGroupBuilder MapKeys(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/keys").WithTags("Keys").RequireAuthorization(Policies.Admin);
+        var group = routes.MapGroup("/api/v1/keys").WithTags("Keys").RequireKey(Policies.Admin);
         group.MapGet("/", async (ApiKeyDirectory keys, CancellationToken ct) =>
             TypedResults.Ok(new ItemsResponse<ApiKeyInfo>([.. (await keys.ListAsync(ct)).Select(ApiKeyInfo.From)])));
-        group.MapPost("/", Create);
+        group.MapPost("/", Create).JsonBody();
         group.MapPost("/{id}/revoke", async (string id, ApiKeyDirectory keys, CancellationToken ct) =>
-            TypedResults.Ok(ApiKeyInfo.From(await keys.RevokeAsync(ApiKeyText.IsId(id) ? id : throw new ApiKeyNotFoundException(id), ct))));
+            TypedResults.Ok(ApiKeyInfo.From(await keys.RevokeAsync(ApiKeyText.IsId(id) ? id : throw new ApiKeyNotFoundException(id), ct))))
+            .Problems(404);
         return group;
     }
 

@@ -19,14 +19,16 @@ internal static class LeasesApi
 
     public static RouteGroupBuilder MapLeases(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/leases").WithTags("Leases").RequireAuthorization(Policies.Worker);
-        group.MapPost("/", Lease);
-        group.MapPost("/complete", CompleteMany);
-        group.MapPost("/{jobId}/renew", Renew);
-        group.MapPost("/{jobId}/complete", Complete);
-        group.MapPost("/{jobId}/fail", Fail);
+        var group = routes.MapGroup("/api/v1/leases").WithTags("Leases").RequireKey(Policies.Worker);
+        group.MapPost("/", Lease).JsonBody().Problems(404); // 404: the worker is not registered
+        group.MapPost("/complete", CompleteMany).JsonBody(); // each refusal is inside the 200 answer
+        // Fenced calls: 404 no such job, 409 the attempt no longer holds the lease.
+        group.MapPost("/{jobId}/renew", Renew).JsonBody().Problems(404, 409);
+        group.MapPost("/{jobId}/complete", Complete).JsonBody().Problems(404, 409);
+        group.MapPost("/{jobId}/fail", Fail).JsonBody().Problems(404, 409);
         group.MapPost("/{jobId}/release", async (string jobId, ReleaseLeaseRequest request, IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.ReleaseAsync(Token(jobId, request.Attempt), request.Reason ?? "Released by the worker.", ct)));
+            TypedResults.Ok(await store.ReleaseAsync(Token(jobId, request.Attempt), request.Reason ?? "Released by the worker.", ct)))
+            .JsonBody().Problems(404, 409);
         return group;
     }
 

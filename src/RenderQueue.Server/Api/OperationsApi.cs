@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using RenderQueue.Server.Auth;
 using RenderQueue.Server.Health;
+using Prometheus;
 using RenderQueue.Server.Metrics;
 
 namespace RenderQueue.Server.Api;
@@ -18,13 +19,9 @@ internal static class OperationsApi
             Predicate = check => check.Tags.Contains(StoreHealthCheck.ReadyTag),
             ResponseWriter = HealthResponse.WriteAsync,
         }).AllowAnonymous();
-        routes.MapGet("/metrics", Metrics).WithTags("Operations").RequireAuthorization(Policies.AnyKey);
+        // prometheus-net writes the answer (text, or OpenMetrics when the scraper asks for it) from this host's registry.
+        routes.MapMetrics("/metrics", routes.ServiceProvider.GetRequiredService<MetricsRegistry>().Registry)
+            .RequireAuthorization(Policies.AnyKey);
         return routes;
-    }
-
-    private static async Task<IResult> Metrics(JobStatsCache stats, PrometheusExporter exporter, CancellationToken ct)
-    {
-        await stats.RefreshAsync(ct); // gauges read the store's counters, at most once a second
-        return TypedResults.Text(exporter.Scrape(), PrometheusTextWriter.ContentType);
     }
 }

@@ -13,11 +13,11 @@ internal static class QueuesApi
     {
         var group = routes.MapGroup("/api/v1/queues").WithTags("Queues");
         group.MapGet("/", async (IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(new ItemsResponse<QueueInfo>(await store.ListQueuesAsync(ct)))).RequireAuthorization(Policies.Submit);
+            TypedResults.Ok(new ItemsResponse<QueueInfo>(await store.ListQueuesAsync(ct)))).RequireKey(Policies.Submit);
         group.MapPost("/{name}/pause", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, true, store, ct))
-            .RequireAuthorization(Policies.Admin);
+            .RequireKey(Policies.Admin).Problems(400);
         group.MapPost("/{name}/resume", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, false, store, ct))
-            .RequireAuthorization(Policies.Admin);
+            .RequireKey(Policies.Admin).Problems(400);
         return group;
     }
 

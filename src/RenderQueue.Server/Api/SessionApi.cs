@@ -16,9 +16,10 @@ internal static class SessionApi
     public static RouteGroupBuilder MapSession(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/session").WithTags("Session");
-        group.MapGet("/", Get).RequireAuthorization(Policies.AnyKey);
-        group.MapPost("/", Login).AllowAnonymous();
-        group.MapDelete("/", Logout).AllowAnonymous(); // a session's logout passes the CSRF check first
+        group.MapGet("/", Get).RequireKey(Policies.AnyKey);
+        // Login checks the key itself; 503 when the store that holds the keys does not answer.
+        group.MapPost("/", Login).AllowAnonymous().JsonBody().Problems(401, 403, 429, 503);
+        group.MapDelete("/", Logout).AllowAnonymous().Problems(403, 429); // a session's logout passes the CSRF check first
         return group;
     }
 

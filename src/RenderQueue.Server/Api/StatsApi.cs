@@ -14,9 +14,9 @@ internal static class StatsApi
 
     public static RouteGroupBuilder MapStats(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/stats").WithTags("Stats").RequireAuthorization(Policies.Submit);
+        var group = routes.MapGroup("/api/v1/stats").WithTags("Stats").RequireKey(Policies.Submit);
         group.MapGet("/", Stats);
-        group.MapGet("/activity", Activity);
+        group.MapGet("/activity", Activity).Problems(400);
         return group;
     }
 

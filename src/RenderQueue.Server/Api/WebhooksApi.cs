@@ -15,16 +15,18 @@ internal static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
-        group.MapPost("/", Create);
+        var group = routes.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireKey(Policies.Admin);
+        group.MapPost("/", Create).JsonBody();
         group.MapGet("/", async (IJobStore store, CancellationToken ct) =>
             TypedResults.Ok(new ItemsResponse<WebhookInfo>([.. (await store.ListWebhookSubscriptionsAsync(ct)).Select(WebhookInfo.From)])));
         group.MapGet("/{id}", async (string id, IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(WebhookInfo.From(await store.GetWebhookSubscriptionAsync(id, ct) ?? throw new WebhookSubscriptionNotFoundException(id))));
+            TypedResults.Ok(WebhookInfo.From(await store.GetWebhookSubscriptionAsync(id, ct) ?? throw new WebhookSubscriptionNotFoundException(id))))
+            .Problems(404);
         group.MapDelete("/{id}", async (string id, IJobStore store, CancellationToken ct) =>
-            await store.DeleteWebhookSubscriptionAsync(id, ct) ? TypedResults.NoContent() : throw new WebhookSubscriptionNotFoundException(id));
+            await store.DeleteWebhookSubscriptionAsync(id, ct) ? TypedResults.NoContent() : throw new WebhookSubscriptionNotFoundException(id))
+            .Problems(404);
 
-        routes.MapGet("/api/v1/jobs/{id}/webhooks", JobDeliveries).WithTags("Jobs").RequireAuthorization(Policies.Submit);
+        routes.MapGet("/api/v1/jobs/{id}/webhooks", JobDeliveries).WithTags("Jobs").RequireKey(Policies.Submit).Problems(404);
         return routes;
     }
 

@@ -16,12 +16,12 @@ internal static class WorkersApi
     public static RouteGroupBuilder MapWorkers(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/workers").WithTags("Workers");
-        group.MapPost("/register", Register).RequireAuthorization(Policies.Worker);
-        group.MapPost("/{id}/heartbeat", Heartbeat).RequireAuthorization(Policies.Worker);
+        group.MapPost("/register", Register).RequireKey(Policies.Worker).JsonBody();
+        group.MapPost("/{id}/heartbeat", Heartbeat).RequireKey(Policies.Worker).JsonBody().Problems(404);
         group.MapGet("/", async (IJobStore store, CancellationToken ct) =>
-            TypedResults.Ok(new ItemsResponse<WorkerInfo>(await store.ListWorkersAsync(ct)))).RequireAuthorization(Policies.Submit);
+            TypedResults.Ok(new ItemsResponse<WorkerInfo>(await store.ListWorkersAsync(ct)))).RequireKey(Policies.Submit);
         group.MapPost("/{id}/drain", async (string id, IJobStore store, WorkerDirectory workers, CancellationToken ct) =>
-            TypedResults.Ok(workers.Remember(await store.RequestDrainAsync(id, ct)))).RequireAuthorization(Policies.Admin);
+            TypedResults.Ok(workers.Remember(await store.RequestDrainAsync(id, ct)))).RequireKey(Policies.Admin).Problems(404);
         return group;
     }
 

@@ -1,7 +1,7 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Threading;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Events;
 
@@ -18,11 +18,11 @@ internal sealed partial class JobScheduler(
 {
     private const int Batch = 1_000;
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly WakeSignal _wake = new();
 
     public void OnEvent(JobEvent e)
     {
-        if (e.State == JobState.Scheduled) _wake.Writer.TryWrite(true);
+        if (e.State == JobState.Scheduled) _wake.Set();
     }
 
     protected override async Task LeadAsync(CancellationToken leading)
@@ -42,7 +42,8 @@ internal sealed partial class JobScheduler(
             {
                 Log.PromoteFailed(logger, e);
             }
-            await _wake.Reader.WaitForSignalAsync(wakeAt, time, leading);
+            await _wake.WaitAsync(wakeAt, time, leading);
+            _wake.Reset(); // the promotion that follows sees every job scheduled so far
         }
     }
 

@@ -96,9 +96,9 @@ internal static class ServerServices
     {
         services.AddMetrics();
         services.AddSingleton<JobStatsCache>();
+        services.AddSingleton<MetricsRegistry>();
+        services.AddHostedService(p => p.GetRequiredService<MetricsRegistry>());
         services.AddSingleton<RenderQueueMetrics>();
-        services.AddSingleton<PrometheusExporter>();
-        services.AddHostedService(p => p.GetRequiredService<PrometheusExporter>());
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);
         return services;
     }

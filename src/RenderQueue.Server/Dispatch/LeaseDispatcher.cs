@@ -116,11 +116,7 @@ internal sealed partial class LeaseDispatcher : IDisposable
     {
         try
         {
-            await waiter.WaitAsync(timeout, _time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // the safety-net re-check, or the end of the wait
+            await waiter.WaitAsync(timeout, _time, cancellationToken); // woken, or the safety-net re-check, or the end of the wait
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,12 +1,14 @@
+using RenderQueue.Core.Threading;
+
 namespace RenderQueue.Server.Dispatch;
 
 /// <summary>
-/// One lease request: which queues it takes from, a latch the dispatcher opens to wake it, and the
+/// One lease request: which queues it takes from, the signal the dispatcher sets to wake it, and the
 /// <see cref="WakeChain"/> it was woken with, if any.
 /// </summary>
 internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
 {
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WakeSignal _wake = new();
     private WakeChain? _chain;
     private int _waiting;
 
@@ -16,7 +18,7 @@ internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
     /// <summary>Sleeps until woken, the timeout or cancellation; <see cref="IsWaiting"/> holds once the timer exists.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var woken = Woken.WaitAsync(timeout, time, cancellationToken);
+        var woken = _wake.WaitAsync(time.GetUtcNow() + timeout, time, cancellationToken);
         Volatile.Write(ref _waiting, 1);
         try
         {
@@ -31,11 +33,11 @@ internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
     /// <summary>An empty queue list takes from every queue.</summary>
     public bool Wants(string queue) => queues.Count == 0 || queues.Contains(queue, StringComparer.Ordinal);
 
-    /// <summary>Completes when <see cref="Wake"/> is called after the latch was last reset.</summary>
-    public Task Woken => Volatile.Read(ref _wake).Task;
+    /// <summary>True once <see cref="Wake"/> was called after the last <see cref="Reset"/>.</summary>
+    public bool IsWoken => _wake.IsSet;
 
-    /// <summary>Opens the latch: the request looks at the store again.</summary>
-    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+    /// <summary>The request looks at the store again.</summary>
+    public void Wake() => _wake.Set();
 
     /// <summary>
     /// Wakes a parked request with <paramref name="chain"/>, which its next look answers for; false if it is not
@@ -43,22 +45,18 @@ internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
     /// </summary>
     public bool TryWakeWith(WakeChain chain)
     {
-        if (!IsWaiting || Woken.IsCompleted) return false;
+        if (!IsWaiting || IsWoken) return false;
         if (Interlocked.CompareExchange(ref _chain, chain, null) is not null) return false;
         Wake();
         return true;
     }
 
     /// <summary>Could take a chain now: asleep, not yet woken, holding none.</summary>
-    public bool IsParked => IsWaiting && !Woken.IsCompleted && Volatile.Read(ref _chain) is null;
+    public bool IsParked => IsWaiting && !IsWoken && Volatile.Read(ref _chain) is null;
 
     /// <summary>The chain this request was last woken with, handed over once.</summary>
     public WakeChain? TakeChain() => Interlocked.Exchange(ref _chain, null);
 
-    /// <summary>Arms the latch again before the next look at the store, so a wake-up in between is not lost.</summary>
-    public void Reset()
-    {
-        if (Volatile.Read(ref _wake).Task.IsCompleted)
-            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
+    /// <summary>Clears the wake-up before the next look at the store, so a wake-up after it is not lost.</summary>
+    public void Reset() => _wake.Reset();
 }

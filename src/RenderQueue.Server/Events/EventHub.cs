@@ -1,8 +1,7 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
-using RenderQueue.Server.Background;
+using RenderQueue.Core.Threading;
 using RenderQueue.Server.Configuration;
 
 namespace RenderQueue.Server.Events;
@@ -23,8 +22,7 @@ internal sealed partial class EventHub(
     private const int ReadBatch = 500;
 
     private readonly IJobEventListener[] _listeners = [.. listeners];
-    private readonly SemaphoreSlim _pump = new(1, 1);
-    private readonly Channel<long> _appended = Channel.CreateBounded<long>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly WakeSignal _appended = new();
     private readonly Lock _gate = new();
     private EventSubscription[] _subscriptions = [];
     private long _cursor;
@@ -56,23 +54,15 @@ internal sealed partial class EventHub(
         return subscription;
     }
 
-    /// <summary>Delivers every event committed so far.</summary>
+    /// <summary>Delivers every event committed so far. Only the hub's own loop calls it, so it needs no lock.</summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        await _pump.WaitAsync(cancellationToken);
-        try
+        while (true)
         {
-            while (true)
-            {
-                var batch = await store.ReadEventsAsync(_cursor, ReadBatch, cancellationToken);
-                foreach (var e in batch) Deliver(e);
-                if (batch.Count > 0) Volatile.Write(ref _cursor, batch[^1].Sequence);
-                if (batch.Count < ReadBatch) return;
-            }
-        }
-        finally
-        {
-            _pump.Release();
+            var batch = await store.ReadEventsAsync(_cursor, ReadBatch, cancellationToken);
+            foreach (var e in batch) Deliver(e);
+            if (batch.Count > 0) Volatile.Write(ref _cursor, batch[^1].Sequence);
+            if (batch.Count < ReadBatch) return;
         }
     }
 
@@ -103,8 +93,11 @@ internal sealed partial class EventHub(
     }
 
     /// <summary>Waits for an append signal, or the safety-net look at the feed after the re-check interval.</summary>
-    private Task WaitForAppendAsync(CancellationToken stoppingToken) =>
-        _appended.Reader.WaitForSignalAsync(time.GetUtcNow() + leases.Value.RecheckInterval, time, stoppingToken);
+    private async Task WaitForAppendAsync(CancellationToken stoppingToken)
+    {
+        await _appended.WaitAsync(time.GetUtcNow() + leases.Value.RecheckInterval, time, stoppingToken);
+        _appended.Reset(); // the catch-up that follows reads everything appended so far
+    }
 
     private void Deliver(JobEvent e)
     {
@@ -125,7 +118,7 @@ internal sealed partial class EventHub(
         }
     }
 
-    private void OnAppended(long sequence) => _appended.Writer.TryWrite(sequence);
+    private void OnAppended(long sequence) => _appended.Set();
 
     private void Unsubscribe(EventSubscription subscription)
     {

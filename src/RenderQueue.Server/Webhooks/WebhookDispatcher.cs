@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Threading;
 using RenderQueue.Core.Webhooks;
 using RenderQueue.Server.Background;
 using RenderQueue.Server.Configuration;
@@ -22,7 +23,7 @@ internal sealed partial class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger)
     : LeaderService(election, logger)
 {
-    private TaskCompletionSource _wake = NewWake();
+    private readonly WakeSignal _wake = new();
 
     protected override async Task LeadAsync(CancellationToken leading)
     {
@@ -34,8 +35,7 @@ internal sealed partial class WebhookDispatcher(
         {
             while (!leading.IsCancellationRequested)
             {
-                var wake = NewWake();
-                Volatile.Write(ref _wake, wake); // before claiming: anything written from now on wakes the wait below
+                _wake.Reset(); // before claiming: anything written from now on wakes the wait below
                 var free = slots.CurrentCount;
                 IReadOnlyList<WebhookDelivery> claimed = free == 0 ? [] : await ClaimAsync(free, settings.ClaimDuration, leading);
                 foreach (var delivery in claimed)
@@ -45,7 +45,7 @@ internal sealed partial class WebhookDispatcher(
                 }
                 inFlight.RemoveAll(t => t.IsCompleted);
                 if (free > 0 && claimed.Count == free) continue; // there may be more due right now
-                await WaitForWorkAsync(wake.Task, settings.PollInterval, leading);
+                await WaitForWorkAsync(settings.PollInterval, leading);
             }
         }
         catch (OperationCanceledException) when (leading.IsCancellationRequested)
@@ -78,7 +78,7 @@ internal sealed partial class WebhookDispatcher(
     }
 
     /// <summary>Sleeps until a wake-up, the earliest due delivery, or the poll interval, whichever comes first.</summary>
-    private async Task WaitForWorkAsync(Task wake, TimeSpan pollInterval, CancellationToken ct)
+    private async Task WaitForWorkAsync(TimeSpan pollInterval, CancellationToken ct)
     {
         var delay = pollInterval;
         try
@@ -97,10 +97,7 @@ internal sealed partial class WebhookDispatcher(
         {
             Log.ClaimFailed(logger, e);
         }
-        using var sleep = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await Task.WhenAny(wake, Task.Delay(delay, time, sleep.Token));
-        await sleep.CancelAsync();
-        ct.ThrowIfCancellationRequested();
+        await _wake.WaitAsync(time.GetUtcNow() + delay, time, ct);
     }
 
     private async Task RunAsync(WebhookDelivery delivery, SemaphoreSlim slots)
@@ -121,7 +118,7 @@ internal sealed partial class WebhookDispatcher(
         finally
         {
             slots.Release();
-            Volatile.Read(ref _wake).TrySetResult();
+            _wake.Set();
         }
     }
 
@@ -195,7 +192,5 @@ internal sealed partial class WebhookDispatcher(
         Log.GaveUp(logger, delivery.MessageId, delivery.Url, delivery.Attempts.Count, reason);
     }
 
-    private void OnEventsAppended(long _) => Volatile.Read(ref _wake).TrySetResult();
-
-    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private void OnEventsAppended(long _) => _wake.Set();
 }

@@ -1,20 +1,27 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RenderQueue.Core.Jobs;
+using RenderQueue.Processes;
 using RenderQueue.Worker.Runtime.Imaging;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Worker.Runtime.Simulated;
-using RenderQueue.Core.Jobs;
-using RenderQueue.Processes;
-using RenderQueue.Testing;
 using RenderQueue.Worker.Tests.Support;
 
 namespace RenderQueue.Worker.Tests.Runners;
 
 public sealed class SimulatedRunnerTests : IDisposable
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly TempDirectory _folder = new("renderqueue-simulated");
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>Moves the clock one 2 s step at a time: FakeTimeProvider fires timers with the clock already at the
+    /// target, so the delay a step's callback starts would not come due within one longer advance.</summary>
+    private void Steps(int count)
+    {
+        for (var i = 0; i < count; i++) _clock.Advance(TimeSpan.FromSeconds(2));
+    }
 
     private SimulatedRunner Runner(string? ledger = null) => new(Options.Create(new SimulatedRunnerOptions { LedgerFolder = ledger }), _clock);
 
@@ -25,9 +32,9 @@ public sealed class SimulatedRunnerTests : IDisposable
         var running = Runner().RunAsync(run.Run, CancellationToken.None);
 
         Assert.Equal([0.0], run.Progress.Select(p => p.Value));
-        _clock.Advance(TimeSpan.FromSeconds(4));
+        Steps(2);
         Assert.Equal([0.0, 1, 2], run.Progress.Select(p => p.Value));
-        _clock.Advance(TimeSpan.FromSeconds(6));
+        Steps(3);
         var result = await running;
 
         Assert.Equal([0.0, 1, 2, 3, 4, 5], run.Progress.Select(p => p.Value));

@@ -1,12 +1,12 @@
-using RenderQueue.Worker.Runtime.Watchdogs;
+using Microsoft.Extensions.Time.Testing;
 using RenderQueue.Core.Jobs;
-using RenderQueue.Testing;
+using RenderQueue.Worker.Runtime.Watchdogs;
 
 namespace RenderQueue.Worker.Tests.Runtime;
 
 public sealed class JobWatchdogTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void The_job_timeout_stops_the_run_as_a_final_timeout()
