@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Processes;
-using RenderQueue.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace RenderQueue.Storage.Sqlite.Tests;
 
@@ -9,7 +9,7 @@ namespace RenderQueue.Storage.Sqlite.Tests;
 public sealed class SqliteSchemaTests : IDisposable
 {
     private readonly TempDirectory _folder = new("renderqueue-sqlite");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public async Task A_finished_index_made_before_the_state_sets_is_rebuilt_from_them_and_used()
