@@ -33,6 +33,24 @@ local last_event = 0
 -- HINCRBY per counter, not one per job. Nothing reads these counters while a script runs.
 local deltas = {}
 local touched_minutes = {} -- activity key -> queue
+
+-- Sequences (P:seq, P:event_seq) are read once, counted up in the script and written once by flush(): a script runs
+-- alone, so nothing else can take a number meanwhile.
+local sequences = {} -- key -> { value, changed }
+local function next_seq(name)
+  local key = gk(name)
+  local s = sequences[key]
+  if not s then
+    s = { tonumber(redis.call('GET', key) or '0'), false }
+    sequences[key] = s
+  end
+  s[1] = s[1] + 1
+  s[2] = true
+  return s[1]
+end
+
+-- Successful runs' durations per (queue, type), in order, folded into the running means by flush().
+local duration_samples = {} -- durations key -> type -> { samples }
 local function incr(key, field, n)
   local fields = deltas[key]
   if not fields then
@@ -52,6 +70,8 @@ local function load_job(id, queue)
   return j
 end
 
+local function present(j, field) return j[field] ~= nil and j[field] ~= false end
+
 -- A job's changes are applied to the table and remembered, then written by save().
 local function set(j, field, value)
   j[field] = value
@@ -59,9 +79,10 @@ local function set(j, field, value)
   j.__dirty[field] = true
 end
 
-local function unset(j, field) set(j, field, false) end
-
-local function present(j, field) return j[field] ~= nil and j[field] ~= false end
+-- Only a field the job has is deleted, so a change that clears absent fields sends no HDEL.
+local function unset(j, field)
+  if present(j, field) then set(j, field, false) end
+end
 
 local function save(j)
   if not j.__dirty then return end
@@ -138,7 +159,7 @@ local function reindex(j, prev)
     if deadline then redis.call('ZADD', gk('deadlines'), deadline, j.id) end
   elseif prev == 'running' then
     redis.call('ZREM', gk('leases'), j.id)
-    redis.call('ZREM', gk('deadlines'), j.id)
+    if present(j, 'timeout') then redis.call('ZREM', gk('deadlines'), j.id) end
   end
   if FINISHED[j.state] then
     redis.call('ZADD', gk('finished'), tonumber(j.finished), j.id)
@@ -158,14 +179,26 @@ local function hears(events, event_type)
   return string.find(',' .. events .. ',', ',' .. event_type .. ',', 1, true) ~= nil
 end
 
+-- The subscriptions, read once per script: { id, url, queue, events, disabled } each.
+local subscriptions
+local function load_subscriptions()
+  if not subscriptions then
+    subscriptions = {}
+    for _, id in ipairs(redis.call('ZRANGE', gk('wh:subs'), 0, -1)) do
+      local s = redis.call('HMGET', gk('wh:sub:' .. id), 'url', 'queue', 'events', 'disabled')
+      subscriptions[#subscriptions + 1] = { id, s[1], s[2], s[3], s[4] }
+    end
+  end
+  return subscriptions
+end
+
 local function outbox(j, event_type, seq, fields)
   if not (WEBHOOK_TERMINAL[event_type] or event_type == 'job.progress') then return end
   local targets = {}
   if WEBHOOK_TERMINAL[event_type] and present(j, 'webhook') then targets[#targets + 1] = { false, j.webhook } end
-  for _, id in ipairs(redis.call('ZRANGE', gk('wh:subs'), 0, -1)) do
-    local s = redis.call('HMGET', gk('wh:sub:' .. id), 'url', 'queue', 'events', 'disabled')
-    if s[1] and not s[4] and (not s[2] or s[2] == j.queue) and hears(s[3], event_type) then
-      targets[#targets + 1] = { id, s[1] }
+  for _, s in ipairs(load_subscriptions()) do
+    if s[2] and not s[5] and (not s[3] or s[3] == j.queue) and hears(s[4], event_type) then
+      targets[#targets + 1] = { s[1], s[2] }
     end
   end
   if #targets == 0 then return end
@@ -238,18 +271,16 @@ local function record(j, prev, event_type, reason)
 
   if prev == 'running' and j.state == 'succeeded' and present(j, 'started') and present(j, 'finished') then
     local durations = qk(j.queue, 'durations')
-    local sample = tonumber(j.finished) - tonumber(j.started)
-    local known = redis.call('HMGET', durations, j.type, j.type .. ':n')
-    local mean = tonumber(known[1] or '')
-    local samples = tonumber(known[2] or '0')
-    if mean then mean = mean + (sample - mean) / math.min(samples + 1, 20) else mean = sample end
-    redis.call('HSET', durations, j.type, string.format('%.17g', mean), j.type .. ':n', samples + 1)
+    duration_samples[durations] = duration_samples[durations] or {}
+    local samples = duration_samples[durations][j.type] or {}
+    samples[#samples + 1] = tonumber(j.finished) - tonumber(j.started)
+    duration_samples[durations][j.type] = samples
   end
 
   if j.state == 'queued' and prev ~= 'queued' then ready_queues[j.queue] = true end
 
   if event_type then
-    local seq = redis.call('INCR', gk('event_seq'))
+    local seq = next_seq('event_seq')
     local fields = { 't', event_type, 'at', j.updated, 'id', j.id, 'q', j.queue, 'jt', j.type, 's', j.state,
                      'a', j.attempt, 'p', j.priority }
     if present(j, 'p_max') then
@@ -285,8 +316,29 @@ local function publish()
   redis.call('PUBLISH', gk('signals'), table.concat(parts, '\n'))
 end
 
--- Writes the summed counter changes, then the queue depth of every minute that saw a change of state.
+-- Folds a type's new duration samples into its running mean (the mean of the last ~20 runs), in order.
+local function fold_durations(durations, job_type, samples)
+  local known = redis.call('HMGET', durations, job_type, job_type .. ':n')
+  local mean = tonumber(known[1] or '')
+  local count = tonumber(known[2] or '0')
+  for _, sample in ipairs(samples) do
+    if mean then mean = mean + (sample - mean) / math.min(count + 1, 20) else mean = sample end
+    count = count + 1
+  end
+  redis.call('HSET', durations, job_type, string.format('%.17g', mean), job_type .. ':n', count)
+end
+
+-- Writes the sequences and summed counter changes, the durations, then the queue depth of every minute that saw a
+-- change of state.
 local function flush()
+  for key, s in pairs(sequences) do
+    if s[2] then redis.call('SET', key, int(s[1])) end
+    s[2] = false
+  end
+  for durations, types in pairs(duration_samples) do
+    for job_type, samples in pairs(types) do fold_durations(durations, job_type, samples) end
+  end
+  duration_samples = {}
   for key, fields in pairs(deltas) do
     for field, n in pairs(fields) do
       if n ~= 0 then redis.call('HINCRBY', key, field, n) end

@@ -5,6 +5,7 @@ local FIELDS = { 'id', 'queue', 'type', 'priority', 'idem', 'max_attempts', 'tim
                  'payload', 'metadata', 'req', 'req_labels', 'req_models', 'req_vram', 'traceparent', 'tracestate' }
 local count = tonumber(arg(1))
 local results = {}
+local known_queues = {}
 for n = 0, count - 1 do
   local input = {}
   for i, field in ipairs(FIELDS) do
@@ -15,11 +16,11 @@ for n = 0, count - 1 do
   if existing then
     results[#results + 1] = { 0, flatten(load_job(existing)) }
   else
-    if redis.call('HEXISTS', gk('jobs'), input.id) == 1 then
+    if redis.call('HSETNX', gk('jobs'), input.id, input.queue) == 0 then
       flush() -- the jobs stored before this one stay, counted
       return redis.error_reply('ERR job id ' .. input.id .. ' already exists')
     end
-    local seq = redis.call('INCR', gk('seq'))
+    local seq = next_seq('seq')
     local scheduled = input.run_at and tonumber(input.run_at) > NOW
     local j = { id = input.id, queue = input.queue, type = input.type }
     for field, value in pairs(input) do set(j, field, value) end
@@ -30,9 +31,11 @@ for n = 0, count - 1 do
     set(j, 'created', ARGV[2])
     set(j, 'updated', ARGV[2])
     if not scheduled then set(j, 'queued_at', ARGV[2]) end
-    redis.call('HSET', gk('jobs'), j.id, j.queue)
     if j.idem then redis.call('HSET', gk('idem'), j.idem, j.id) end
-    redis.call('SADD', gk('queues'), j.queue)
+    if not known_queues[j.queue] then
+      redis.call('SADD', gk('queues'), j.queue)
+      known_queues[j.queue] = true
+    end
     redis.call('ZADD', gk('all'), seq, j.id)
     results[#results + 1] = { 1, apply(j, nil, 'job.submitted') }
   end
