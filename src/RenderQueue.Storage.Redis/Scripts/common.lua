@@ -216,13 +216,15 @@ local function outbox(j, event_type, seq, fields)
   for _, target in ipairs(targets) do
     local id = redis.call('INCR', gk('wh:seq'))
     local key = gk('wh:d:' .. int(id))
-    redis.call('HSET', key, 'id', int(id), 'msg', 'msg_' .. j.id .. '_' .. int(seq), 'job', j.id, 'url', target[2],
-      'ev', event_json, 'seq', int(seq), 'created', j.updated, 'next', j.updated, 'state', 'pending')
-    if target[1] then redis.call('HSET', key, 'sub', target[1]) end
-    if event_type == 'job.succeeded' and present(j, 'result') then redis.call('HSET', key, 'res', j.result) end
+    local delivery = { 'id', int(id), 'msg', 'msg_' .. j.id .. '_' .. int(seq), 'job', j.id, 'url', target[2],
+      'ev', event_json, 'seq', int(seq), 'created', j.updated, 'next', j.updated, 'state', 'pending' }
+    local function add(field, value) delivery[#delivery + 1] = field; delivery[#delivery + 1] = value end
+    if target[1] then add('sub', target[1]) end
+    if event_type == 'job.succeeded' and present(j, 'result') then add('res', j.result) end
     -- The job's trace context travels with the delivery, so its sending joins the job's trace.
-    if present(j, 'traceparent') then redis.call('HSET', key, 'traceparent', j.traceparent) end
-    if present(j, 'tracestate') then redis.call('HSET', key, 'tracestate', j.tracestate) end
+    if present(j, 'traceparent') then add('traceparent', j.traceparent) end
+    if present(j, 'tracestate') then add('tracestate', j.tracestate) end
+    redis.call('HSET', key, unpack(delivery))
     redis.call('ZADD', gk('wh:due'), tonumber(j.updated), int(id))
     redis.call('ZADD', gk('wh:job:' .. j.id), id, int(id))
   end
