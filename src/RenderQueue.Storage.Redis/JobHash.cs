@@ -60,6 +60,22 @@ internal static class JobHash
         };
     }
 
+    /// <summary>
+    /// The job the enqueue script stored for <paramref name="job"/> at <paramref name="now"/> (Unix ms), built here
+    /// instead of read back: exactly what <see cref="Read"/> would return, times and durations at the milliseconds the
+    /// hash keeps and a JSON null as no value.
+    /// </summary>
+    public static Job Submitted(NewJob job, long now)
+    {
+        var stored = job with
+        {
+            Metadata = JsonOrEmpty(job.Metadata) == "" ? null : job.Metadata,
+            Timeout = job.Timeout is { } timeout ? TimeSpan.FromMilliseconds((long)timeout.TotalMilliseconds) : null,
+            RunAt = job.RunAt is { } runAt ? DateTimeOffset.FromUnixTimeMilliseconds(runAt.ToUnixTimeMilliseconds()) : null,
+        };
+        return JobLifecycle.Submit(stored, DateTimeOffset.FromUnixTimeMilliseconds(now)).Job;
+    }
+
     /// <summary>The enqueue script's values for one job; '' stands for absent.</summary>
     public static void AddEnqueueArguments(List<RedisValue> arguments, NewJob job)
     {

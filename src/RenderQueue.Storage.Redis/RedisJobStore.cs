@@ -46,11 +46,16 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         if (jobs.Count == 0) return [];
         var arguments = new List<RedisValue>(1 + jobs.Count * JobHash.EnqueueFieldCount) { jobs.Count };
         foreach (var job in jobs) JobHash.AddEnqueueArguments(arguments, job);
-        var reply = await RunAsync(_scripts.Enqueue, [.. arguments], cancellationToken);
-        return [.. reply.Items.Select(item =>
+        var now = NowMilliseconds();
+        var reply = await RunAsync(_scripts.Enqueue, [.. arguments], cancellationToken, now);
+        // A stored job is what the client sent plus what Submit sets, so the script answers 1 rather than echo it
+        // (payloads are often tens of kilobytes); a job found by its idempotency key comes back whole.
+        return [.. reply.Items.Select((item, i) =>
         {
             var pair = (RedisResult[])item!;
-            return new EnqueueResult(JobHash.Read(pair[1]), Created: (long)pair[0] == 1);
+            return (long)pair[0] == 1
+                ? new EnqueueResult(JobHash.Submitted(jobs[i], now), Created: true)
+                : new EnqueueResult(JobHash.Read(pair[1]), Created: false);
         })];
     }
 
@@ -162,18 +167,20 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     /// script in flight commits or not as a whole, and abandoning a lease in flight would strand its jobs.
     /// No answer from Redis is a <see cref="StoreUnavailableException"/>.
     /// </summary>
-    private async Task<ScriptReply> RunAsync(RedisScript script, RedisValue[] arguments, CancellationToken cancellationToken)
+    private async Task<ScriptReply> RunAsync(RedisScript script, RedisValue[] arguments, CancellationToken cancellationToken, long? now = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RedisValue[] all =
         [
-            _options.KeyPrefix, _time.GetUtcNow().ToUnixTimeMilliseconds(), _instance, _options.EventStreamMaxLength,
+            _options.KeyPrefix, now ?? NowMilliseconds(), _instance, _options.EventStreamMaxLength,
             Milliseconds(_rules.WebhookProgressInterval), .. arguments,
         ];
         var reply = ScriptReply.From(await RedisFailures.AnsweredAsync(script.EvaluateAsync(_database, all)));
         _relay.Raise(reply.ReadyQueues, reply.LastEvent);
         return reply;
     }
+
+    private long NowMilliseconds() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static long Milliseconds(TimeSpan duration) => (long)Math.Round(duration.TotalMilliseconds, MidpointRounding.AwayFromZero);
 

@@ -38,6 +38,37 @@ public abstract partial class JobStoreContract<TFixture>
     }
 
     [Fact]
+    public async Task Enqueue_returns_each_job_exactly_as_a_read_returns_it()
+    {
+        Time.Advance(TimeSpan.FromTicks(12_345)); // a clock between two milliseconds
+        var empty = System.Text.Json.JsonDocument.Parse("null").RootElement;
+        NewJob[] inputs =
+        [
+            NewJob(priority: 3) with
+            {
+                Metadata = System.Text.Json.JsonDocument.Parse("""{"title": "fox"}""").RootElement,
+                Timeout = TimeSpan.FromTicks(15_000_123),
+                Requirements = new JobRequirements(["gpu=4090"], ["SDXL.safetensors"], 8000),
+                TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                TraceState = "vendor=1",
+                Webhook = "https://example.com/hook",
+                IdempotencyKey = "exact-1",
+            },
+            NewJob() with { Metadata = empty, RunAt = Time.GetUtcNow().AddTicks(600_000_777), BatchKey = "b" },
+        ];
+
+        var results = await Store.EnqueueAsync(inputs, None);
+
+        foreach (var result in results)
+        {
+            var reloaded = await Reload(result.Job.Id);
+            Assert.Equal(
+                System.Text.Json.JsonSerializer.Serialize(reloaded, Core.Json.RenderQueueJson.Options),
+                System.Text.Json.JsonSerializer.Serialize(result.Job, Core.Json.RenderQueueJson.Options));
+        }
+    }
+
+    [Fact]
     public async Task Enqueue_with_a_future_run_at_is_scheduled()
     {
         var job = await Submit(NewJob() with { RunAt = Time.GetUtcNow().AddMinutes(5) });

@@ -302,11 +302,16 @@ local function record(j, prev, event_type, reason)
   end
 end
 
--- Persists the job and records its change; returns the job as a flat field list.
-local function apply(j, prev, event_type, reason)
+-- Persists the job and records its change.
+local function commit(j, prev, event_type, reason)
   save(j)
   reindex(j, prev)
   record(j, prev, event_type, reason)
+end
+
+-- commit(), returning the job as a flat field list for the reply.
+local function apply(j, prev, event_type, reason)
+  commit(j, prev, event_type, reason)
   return flatten(j)
 end
 

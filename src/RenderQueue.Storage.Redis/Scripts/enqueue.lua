@@ -37,7 +37,8 @@ for n = 0, count - 1 do
       known_queues[j.queue] = true
     end
     redis.call('ZADD', gk('all'), seq, j.id)
-    results[#results + 1] = { 1, apply(j, nil, 'job.submitted') }
+    commit(j, nil, 'job.submitted')
+    results[#results + 1] = { 1 } -- the caller knows what it sent; only a job found by its idempotency key comes back
   end
 end
 publish()
