@@ -27,19 +27,18 @@ public static class RedisJobStoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.TryAddSingleton(provider => RedisConnection.Open(provider.GetRequiredService<RedisStoreOptions>()));
-        services.AddSingleton(provider => new RedisJobStore(
-            provider.GetRequiredService<RedisConnection>().Multiplexer,
-            provider.GetRequiredService<RedisStoreOptions>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILogger<RedisJobStore>>()));
+        services.AddSingleton(OverSharedConnection<RedisJobStore>);
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<RedisJobStore>());
-        services.AddSingleton(provider => new RedisLeaderElection(
-            provider.GetRequiredService<RedisConnection>().Multiplexer,
-            provider.GetRequiredService<RedisStoreOptions>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILogger<RedisLeaderElection>>()));
+        services.AddSingleton(OverSharedConnection<RedisLeaderElection>);
         services.AddSingleton<ILeaderElection>(provider => provider.GetRequiredService<RedisLeaderElection>());
         services.AddHostedService(provider => provider.GetRequiredService<RedisLeaderElection>());
         return services;
     }
+
+    /// <summary>
+    /// Builds <typeparamref name="T"/> on the shared connection's multiplexer; the container supplies the rest of its
+    /// constructor: the options, the clock and its logger (none when logging is not registered).
+    /// </summary>
+    private static T OverSharedConnection<T>(IServiceProvider provider) =>
+        ActivatorUtilities.CreateInstance<T>(provider, provider.GetRequiredService<RedisConnection>().Multiplexer);
 }

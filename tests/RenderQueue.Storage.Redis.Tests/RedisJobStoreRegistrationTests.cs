@@ -26,6 +26,7 @@ public sealed class RedisJobStoreRegistrationTests(RedisStoreFixture fixture) : 
         var job = (await store.EnqueueAsync([new NewJob { Id = JobId.New(time), Queue = "default", Type = "simulated", Payload = System.Text.Json.JsonDocument.Parse("{}").RootElement }], CancellationToken.None)).Single().Job;
 
         Assert.IsType<RedisJobStore>(store);
+        Assert.IsType<RedisLeaderElection>(provider.GetRequiredService<ILeaderElection>());
         Assert.Equal(time.GetUtcNow(), job.CreatedAt);
         Assert.True(await fixture.Connection.GetDatabase().KeyExistsAsync($"{prefix}:{{q:default}}:job:{job.Id}"));
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using RenderQueue.Client;
+using RenderQueue.Core.Api;
 
 namespace RenderQueue.Cli.Commands;
 
@@ -26,6 +27,30 @@ internal static class CommandActions
                 return code;
             }
         });
+
+    /// <summary>
+    /// Adds <c>--json</c> and a body that asks the server for one thing and prints it: with <c>--json</c> as the API's
+    /// JSON (stable, for scripts), else as <paramref name="show"/> presents it to people.
+    /// </summary>
+    public static void SetShowBody<T>(
+        this Command command, CliHost host, GlobalOptions global, Func<CliContext, ParseResult, CancellationToken, Task<T>> fetch, Action<CliContext, T> show)
+    {
+        var json = CliOptions.Json();
+        command.Options.Add(json);
+        command.SetBody(host, global, async (cli, parse, ct) =>
+        {
+            var answer = await fetch(cli, parse, ct);
+            if (parse.GetValue(json)) cli.WriteJson(answer);
+            else show(cli, answer);
+            return ExitCodes.Ok;
+        });
+    }
+
+    /// <summary><see cref="SetShowBody{T}"/> for a list, whose JSON is the API's <c>{"items": […]}</c>.</summary>
+    public static void SetShowListBody<T>(
+        this Command command, CliHost host, GlobalOptions global, Func<CliContext, CancellationToken, Task<IReadOnlyList<T>>> fetch,
+        Action<CliContext, IReadOnlyList<T>> show) =>
+        command.SetShowBody(host, global, async (cli, _, ct) => new ItemsResponse<T>(await fetch(cli, ct)), (cli, list) => show(cli, list.Items));
 
     /// <summary>Reports <paramref name="e"/> and says the exit code, or null for a bug (which then surfaces whole).</summary>
     internal static int? ExitCodeOf(Exception e, CliContext cli, CancellationToken ct)

@@ -34,14 +34,8 @@ internal static class JobActionCommands
     {
         var id = new Argument<string>("id") { Description = "The succeeded job to render again." };
         var reason = new Option<string>("--reason", "-r") { Description = "What is wrong with the output.", Required = true };
-        var json = CliOptions.Json();
-        var command = new Command("flag", "Send a succeeded job back for re-render, saying why.") { id, reason, json };
-        command.SetBody(host, global, async (cli, parse, ct) =>
-        {
-            var job = await cli.Client.FlagAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(reason), ct);
-            Report(cli, job, parse.GetValue(json));
-            return ExitCodes.Ok;
-        });
+        var command = new Command("flag", "Send a succeeded job back for re-render, saying why.") { id, reason };
+        command.SetShowBody(host, global, (cli, parse, ct) => cli.Client.FlagAsync(parse.GetRequiredValue(id), parse.GetRequiredValue(reason), ct), Report);
         return command;
     }
 
@@ -52,14 +46,8 @@ internal static class JobActionCommands
         {
             Description = $"The new priority, {-SubmitValidation.MaxPriority}…{SubmitValidation.MaxPriority}; higher runs first.",
         };
-        var json = CliOptions.Json();
-        var command = new Command("priority", "Change the priority of a job that has not started.") { id, priority, json };
-        command.SetBody(host, global, async (cli, parse, ct) =>
-        {
-            var job = await cli.Client.SetPriorityAsync(parse.GetRequiredValue(id), parse.GetValue(priority), ct);
-            Report(cli, job, parse.GetValue(json));
-            return ExitCodes.Ok;
-        });
+        var command = new Command("priority", "Change the priority of a job that has not started.") { id, priority };
+        command.SetShowBody(host, global, (cli, parse, ct) => cli.Client.SetPriorityAsync(parse.GetRequiredValue(id), parse.GetValue(priority), ct), Report);
         return command;
     }
 
@@ -80,7 +68,7 @@ internal static class JobActionCommands
             {
                 var job = await action(id);
                 done.Add(job);
-                if (!json) Report(cli, job, json: false);
+                if (!json) Report(cli, job);
             }
             catch (RenderQueueApiException e)
             {
@@ -92,13 +80,8 @@ internal static class JobActionCommands
         return exit;
     }
 
-    private static void Report(CliContext cli, Job job, bool json)
+    private static void Report(CliContext cli, Job job)
     {
-        if (json)
-        {
-            cli.WriteJson(job);
-            return;
-        }
         var state = job.State.ToWire() + (job.CancelRequested ? " (cancel requested: the worker stops at its next renew)" : "");
         cli.WriteMarkupLine($"{job.Id}  [{Formats.StateStyle(job.State)}]{Spectre.Console.Markup.Escape(state)}[/]  priority {job.Priority}");
     }

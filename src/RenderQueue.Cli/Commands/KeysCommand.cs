@@ -46,30 +46,17 @@ internal static class KeysCommand
 
     private static Command List(CliHost host, GlobalOptions global)
     {
-        var json = CliOptions.Json();
-        var command = new Command("list", "List every key: id, role, name, when created, and whether revoked (never the keys themselves).") { json };
-        command.SetBody(host, global, async (cli, parse, ct) =>
-        {
-            var keys = await cli.Client.ListKeysAsync(ct);
-            if (parse.GetValue(json)) cli.WriteJson(new ItemsResponse<ApiKeyInfo>(keys));
-            else TableOutput.Write(cli, Headers, keys.Select(Row));
-            return ExitCodes.Ok;
-        });
+        var command = new Command("list", "List every key: id, role, name, when created, and whether revoked (never the keys themselves).");
+        command.SetShowListBody(host, global, (cli, ct) => cli.Client.ListKeysAsync(ct), (cli, keys) => TableOutput.Write(cli, Headers, keys.Select(Row)));
         return command;
     }
 
     private static Command Revoke(CliHost host, GlobalOptions global)
     {
         var id = new Argument<string>("id") { Description = "The key's id (the 16 characters after rq_; see keys list)." };
-        var json = CliOptions.Json();
-        var command = new Command("revoke", "Revoke a key: every server refuses it within seconds.") { id, json };
-        command.SetBody(host, global, async (cli, parse, ct) =>
-        {
-            var revoked = await cli.Client.RevokeKeyAsync(parse.GetRequiredValue(id), ct);
-            if (parse.GetValue(json)) cli.WriteJson(revoked);
-            else cli.WriteLine($"{revoked.Id}: revoked ({revoked.Role.ToWire()} key '{revoked.Name}')");
-            return ExitCodes.Ok;
-        });
+        var command = new Command("revoke", "Revoke a key: every server refuses it within seconds.") { id };
+        command.SetShowBody(host, global, (cli, parse, ct) => cli.Client.RevokeKeyAsync(parse.GetRequiredValue(id), ct),
+            (cli, revoked) => cli.WriteLine($"{revoked.Id}: revoked ({revoked.Role.ToWire()} key '{revoked.Name}')"));
         return command;
     }
 

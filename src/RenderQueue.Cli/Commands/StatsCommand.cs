@@ -8,22 +8,14 @@ internal static class StatsCommand
 {
     public static Command Create(CliHost host, GlobalOptions global)
     {
-        var json = CliOptions.Json();
-        var command = new Command("stats", "Show jobs per state and per queue, workers online, throughput and queue waits.") { json };
-        command.SetBody(host, global, async (cli, parse, ct) =>
+        var command = new Command("stats", "Show jobs per state and per queue, workers online, throughput and queue waits.");
+        command.SetShowBody(host, global, (cli, _, ct) => cli.Client.GetStatsAsync(ct), (cli, stats) =>
         {
-            var stats = await cli.Client.GetStatsAsync(ct);
-            if (parse.GetValue(json))
-            {
-                cli.WriteJson(stats);
-                return ExitCodes.Ok;
-            }
             TableOutput.Write(cli, FleetViews.StateHeaders, FleetViews.StateRows(stats.Counts));
             cli.WriteLine();
             TableOutput.Write(cli, FleetViews.QueueHeaders, FleetViews.QueueRows(stats.Queues));
             cli.WriteLine();
             cli.WriteLine(FleetViews.Summary(stats));
-            return ExitCodes.Ok;
         });
         return command;
     }

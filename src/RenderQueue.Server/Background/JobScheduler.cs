@@ -30,18 +30,7 @@ internal sealed partial class JobScheduler(
         while (!leading.IsCancellationRequested)
         {
             var wakeAt = time.GetUtcNow() + options.Value.MaxInterval;
-            try
-            {
-                wakeAt = await PromoteAsync(leading);
-            }
-            catch (StoreUnavailableException e)
-            {
-                Log.StoreUnavailable(logger, e.Message);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !leading.IsCancellationRequested)
-            {
-                Log.PromoteFailed(logger, e);
-            }
+            await RunPassAsync("promote due jobs", async ct => wakeAt = await PromoteAsync(ct), leading);
             await _wake.WaitAsync(wakeAt, time, leading);
             _wake.Reset(); // the promotion that follows sees every job scheduled so far
         }

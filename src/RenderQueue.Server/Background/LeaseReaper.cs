@@ -19,31 +19,20 @@ internal sealed partial class LeaseReaper(
     protected override async Task LeadAsync(CancellationToken leading)
     {
         using var timer = new PeriodicTimer(options.Value.ReaperInterval, time);
-        while (await timer.WaitForNextTickAsync(leading)) await ReapAsync(leading);
+        while (await timer.WaitForNextTickAsync(leading)) await RunPassAsync("reap expired leases", ReapAsync, leading);
     }
 
     private async Task ReapAsync(CancellationToken ct)
     {
-        try
+        int reaped;
+        do
         {
-            int reaped;
-            do
+            reaped = await store.ReapAsync(Batch, options.Value.TimeoutGrace, ct);
+            if (reaped > 0)
             {
-                reaped = await store.ReapAsync(Batch, options.Value.TimeoutGrace, ct);
-                if (reaped > 0)
-                {
-                    metrics.Reaped(reaped);
-                    Log.Reaped(logger, reaped);
-                }
-            } while (reaped == Batch && !ct.IsCancellationRequested);
-        }
-        catch (StoreUnavailableException e)
-        {
-            Log.StoreUnavailable(logger, e.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            Log.ReapFailed(logger, e);
-        }
+                metrics.Reaped(reaped);
+                Log.Reaped(logger, reaped);
+            }
+        } while (reaped == Batch && !ct.IsCancellationRequested);
     }
 }

@@ -27,30 +27,21 @@ internal sealed partial class RetentionCleaner(
         } while (await timer.WaitForNextTickAsync(leading));
     }
 
-    internal async Task CleanAsync(CancellationToken ct)
+    internal Task CleanAsync(CancellationToken ct) => RunPassAsync("clean up past retention", PurgeAsync, ct);
+
+    private async Task PurgeAsync(CancellationToken ct)
     {
-        try
+        var retention = options.Value;
+        var now = time.GetUtcNow();
+        var purged = 0;
+        IReadOnlyList<string> ids;
+        do
         {
-            var retention = options.Value;
-            var now = time.GetUtcNow();
-            var purged = 0;
-            IReadOnlyList<string> ids;
-            do
-            {
-                ids = await store.PurgeFinishedAsync(now - retention.FinishedJobs, Batch, ct);
-                foreach (var id in ids) artifacts.DeleteJob(id);
-                purged += ids.Count;
-            } while (ids.Count == Batch);
-            if (purged > 0) Log.Purged(logger, purged);
-            await store.TrimHistoryAsync(now - retention.History, ct);
-        }
-        catch (StoreUnavailableException e)
-        {
-            Log.StoreUnavailable(logger, e.Message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            Log.CleanFailed(logger, e);
-        }
+            ids = await store.PurgeFinishedAsync(now - retention.FinishedJobs, Batch, ct);
+            foreach (var id in ids) artifacts.DeleteJob(id);
+            purged += ids.Count;
+        } while (ids.Count == Batch);
+        if (purged > 0) Log.Purged(logger, purged);
+        await store.TrimHistoryAsync(now - retention.History, ct);
     }
 }

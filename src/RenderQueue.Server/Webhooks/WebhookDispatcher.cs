@@ -59,22 +59,12 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
+    /// <summary>Claims up to <paramref name="max"/> due deliveries; none when the outbox cannot be read (logged).</summary>
     private async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(int max, TimeSpan claimFor, CancellationToken ct)
     {
-        try
-        {
-            return await store.ClaimWebhookDeliveriesAsync(max, claimFor, ct);
-        }
-        catch (StoreUnavailableException e)
-        {
-            Log.StoreUnavailable(logger, e.Message);
-            return [];
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            Log.ClaimFailed(logger, e);
-            return [];
-        }
+        IReadOnlyList<WebhookDelivery> claimed = [];
+        await RunPassAsync("claim due webhook deliveries", async pass => claimed = await store.ClaimWebhookDeliveriesAsync(max, claimFor, pass), ct);
+        return claimed;
     }
 
     /// <summary>Sleeps until a wake-up, the earliest due delivery, or the poll interval, whichever comes first.</summary>

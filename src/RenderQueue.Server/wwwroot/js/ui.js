@@ -82,6 +82,19 @@ export function errorBox(error, context) {
 }
 
 /**
+ * Runs a page's `load`, then clears `errorSlot`; when it fails, shows the error there under `context`. A page that is
+ * gone (`isAlive()` false) shows nothing: its answers come late and are dropped.
+ */
+export async function guarded(errorSlot, context, isAlive, load) {
+  try {
+    await load();
+    if (isAlive()) errorSlot.replaceChildren();
+  } catch (error) {
+    if (isAlive()) errorSlot.replaceChildren(errorBox(error, context));
+  }
+}
+
+/**
  * A modal confirmation (native <dialog>: focus moves in, Esc cancels, focus returns). `fields` are extra form
  * controls; resolves with the FormData when confirmed, null when cancelled. `action(formData)` runs before it
  * closes, so a refusal from the server is shown in the dialog and the person can correct and retry.

@@ -8,7 +8,7 @@ import { events } from '../events.js';
 import { formatDecimal, formatDuration, formatNumber, formatPercent, titleCase } from '../format.js';
 import { coalesce, keepFresh } from '../live.js';
 import { jobsHash } from '../router.js';
-import { STATES, emptyState, errorBox, pageHeading } from '../ui.js';
+import { STATES, emptyState, guarded, pageHeading } from '../ui.js';
 
 const MINUTES = 60;
 
@@ -179,24 +179,15 @@ export function mount(root) {
     failuresSlot.replaceChildren(failureTable(hour));
   }
 
-  async function guarded(load) {
-    try {
-      await load();
-      errorSlot.replaceChildren();
-    } catch (error) {
-      if (!alive) return;
-      errorSlot.replaceChildren(errorBox(error, 'Could not refresh the overview'));
-    }
-  }
-
-  const refreshStats = coalesce(() => guarded(async () => {
+  const refreshed = (load) => guarded(errorSlot, 'Could not refresh the overview', () => alive, load);
+  const refreshStats = coalesce(() => refreshed(async () => {
     const fresh = await api.stats();
     if (!alive) return;
     stats = fresh;
     renderStats();
     renderHour();
   }), 1_000);
-  const refreshHour = coalesce(() => guarded(async () => {
+  const refreshHour = coalesce(() => refreshed(async () => {
     const fresh = await api.activity(MINUTES);
     if (!alive) return;
     activity = fresh;

@@ -7,7 +7,7 @@ import { events } from '../events.js';
 import { formatNumber, plural, titleCase } from '../format.js';
 import { coalesce, keepFresh } from '../live.js';
 import { jobsHash } from '../router.js';
-import { STATES, emptyState, errorBox, field, pageHeading, toast } from '../ui.js';
+import { STATES, emptyState, errorBox, field, guarded, pageHeading, toast } from '../ui.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:=-]{0,63}$/;
 
@@ -76,18 +76,12 @@ export function mount(root) {
     tableSlot,
     h('section', { class: 'panel', 'aria-label': 'Pause a queue by name' }, h('h2', { class: 'panel-title' }, 'Pause a queue by name'), pauseForm));
 
-  const reload = coalesce(async () => {
-    try {
-      const fresh = (await api.queues()).items;
-      if (!alive) return;
-      queues = fresh;
-      errorSlot.replaceChildren();
-      render();
-    } catch (error) {
-      if (!alive) return;
-      errorSlot.replaceChildren(errorBox(error, 'Could not load queues'));
-    }
-  }, 1_000);
+  const reload = coalesce(() => guarded(errorSlot, 'Could not load queues', () => alive, async () => {
+    const fresh = (await api.queues()).items;
+    if (!alive) return;
+    queues = fresh;
+    render();
+  }), 1_000);
   const stopEvents = events.subscribe((event) => {
     if (event.type !== 'job.progress') reload.trigger();
   });

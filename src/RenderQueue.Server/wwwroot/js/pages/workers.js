@@ -7,7 +7,7 @@ import { events } from '../events.js';
 import { formatNumber, formatPercent, formatVram, plural, titleCase } from '../format.js';
 import { coalesce, keepFresh } from '../live.js';
 import { jobHash } from '../router.js';
-import { chip, confirmDialog, emptyState, errorBox, pageHeading, progressBar, relativeTime, setProgress, toast } from '../ui.js';
+import { chip, confirmDialog, emptyState, guarded, pageHeading, progressBar, relativeTime, setProgress, toast } from '../ui.js';
 
 const ORDER = { online: 0, draining: 1, offline: 2 };
 
@@ -109,23 +109,17 @@ export function mount(root) {
     setText(summary, `${plural(workers.length, 'worker')} · ${formatNumber(counts.online?.length ?? 0)} online · ${formatNumber(counts.draining?.length ?? 0)} draining · ${formatNumber(counts.offline?.length ?? 0)} offline`);
   }
 
-  const reload = coalesce(async () => {
-    try {
-      const [answer, running] = await Promise.all([api.workers(), api.listJobs({ states: ['running'], limit: 500 })]);
-      workers = answer.items;
-      jobs = new Map(running.items.map((job) => [job.id, job]));
-      const missing = workers.flatMap((w) => w.current_jobs).filter((id) => !jobs.has(id)).slice(0, 50);
-      for (const job of await Promise.all(missing.map((id) => api.getJob(id).catch(() => null)))) {
-        if (job) jobs.set(job.id, job);
-      }
-      if (!alive) return;
-      errorSlot.replaceChildren();
-      render();
-    } catch (error) {
-      if (!alive) return;
-      errorSlot.replaceChildren(errorBox(error, 'Could not load workers'));
+  const reload = coalesce(() => guarded(errorSlot, 'Could not load workers', () => alive, async () => {
+    const [answer, running] = await Promise.all([api.workers(), api.listJobs({ states: ['running'], limit: 500 })]);
+    workers = answer.items;
+    jobs = new Map(running.items.map((job) => [job.id, job]));
+    const missing = workers.flatMap((w) => w.current_jobs).filter((id) => !jobs.has(id)).slice(0, 50);
+    for (const job of await Promise.all(missing.map((id) => api.getJob(id).catch(() => null)))) {
+      if (job) jobs.set(job.id, job);
     }
-  }, 1_000);
+    if (!alive) return;
+    render();
+  }), 1_000);
 
   const stopEvents = events.subscribe((event) => {
     const bar = progressBars.get(event.job_id);
