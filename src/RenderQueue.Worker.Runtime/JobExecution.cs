@@ -168,11 +168,11 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         catch (Exception e) when (ServerCalls.IsTransient(e, cancellationToken))
         {
             // The lease outlives a few missed renewals; if it runs out, the next renew answers 409 and the run stops.
-            Log.RenewFailed(_logger, _job.Id, e.Message);
+            Log.CallRetry(_logger, _job.Id, "a renew", _renewInterval, e.Message);
         }
         catch (RenderQueueApiException e)
         {
-            Log.RenewRefused(_logger, _job.Id, e.Message);
+            Log.CallRefused(_logger, _job.Id, "a renew", e.Message);
         }
     }
 
@@ -206,7 +206,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             catch (Exception e) when (ServerCalls.IsTransient(e, cancellationToken))
             {
                 var delay = backoff.Next();
-                Log.UploadRetry(_logger, _job.Id, name, delay, e.Message);
+                Log.CallRetry(_logger, _job.Id, $"uploading {name}", delay, e.Message);
                 await Task.Delay(delay, _time, cancellationToken);
             }
         }
@@ -258,13 +258,13 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             catch (Exception e) when (ServerCalls.IsTransient(e, CancellationToken.None))
             {
                 var delay = backoff.Next();
-                Log.ReportRetry(_logger, _job.Id, delay, e.Message);
+                Log.CallRetry(_logger, _job.Id, "reporting the outcome", delay, e.Message);
                 await Task.Delay(delay, _time);
             }
             catch (RenderQueueApiException e)
             {
                 // A 400 will not change by sending it again; the lease runs out and the reaper takes over.
-                Log.OutcomeRejected(_logger, _job.Id, e.Message);
+                Log.CallRefused(_logger, _job.Id, "the outcome", e.Message);
                 return;
             }
         }

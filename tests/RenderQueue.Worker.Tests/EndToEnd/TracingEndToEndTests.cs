@@ -47,21 +47,24 @@ public sealed class TracingEndToEndTests
         using var secondServer = new ServerApp(settings: settings, port: port, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(secondServerSpans)));
         var job = await secondServer.NewClient().WaitForFinishedAsync(submitted.Id);
         Jobs.AssertState(JobState.Succeeded, job);
-        await ComfyUIRunnerTests.WaitUntil(() => workerSpans.Snapshot().Any(s => s.DisplayName == "job run"));
+        // A tracer provider listens to its sources process-wide, so spans of other tests' workers running meanwhile
+        // reach these exporters too: this job's spans are the ones of its trace.
+        Activity[] Traced(SpanLog log) => [.. log.Snapshot().Where(s => s.TraceId == submit.TraceId)];
+        await ComfyUIRunnerTests.WaitUntil(() => Traced(workerSpans).Any(s => s.DisplayName == "job run"));
 
-        var run = Assert.Single(workerSpans.Snapshot(), s => s.DisplayName == "job run");
+        var run = Assert.Single(Traced(workerSpans), s => s.DisplayName == "job run");
         Assert.Equal((submit.TraceId, submit.SpanId), (run.TraceId, run.ParentSpanId));
         Assert.Equal(submitted.Id, run.GetTagItem("renderqueue.job.id"));
         foreach (var step in new[] { "comfyui queue prompt", "comfyui execute", "comfyui fetch output", "artifact upload" })
         {
-            var span = Assert.Single(workerSpans.Snapshot(), s => s.DisplayName == step);
+            var span = Assert.Single(Traced(workerSpans), s => s.DisplayName == step);
             Assert.Equal((submit.TraceId, run.SpanId), (span.TraceId, span.ParentSpanId));
         }
-        var completion = Assert.Single(secondServerSpans.Snapshot(), s => s.DisplayName == "job complete");
+        var completion = Assert.Single(Traced(secondServerSpans), s => s.DisplayName == "job complete");
         Assert.Equal((submit.TraceId, submit.SpanId), (completion.TraceId, completion.ParentSpanId));
         // The worker's calls are its run's children and carry their context, so the new server's request spans join the trace.
-        var completeCall = Assert.Single(secondServerSpans.Snapshot(), s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /api/v1/leases/{jobId}/complete");
-        var workerCall = Assert.Single(workerSpans.Snapshot(), s => s.Kind == ActivityKind.Client && s.SpanId == completeCall.ParentSpanId);
+        var completeCall = Assert.Single(Traced(secondServerSpans), s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /api/v1/leases/{jobId}/complete");
+        var workerCall = Assert.Single(Traced(workerSpans), s => s.Kind == ActivityKind.Client && s.SpanId == completeCall.ParentSpanId);
         Assert.Equal((submit.TraceId, run.SpanId), (workerCall.TraceId, workerCall.ParentSpanId));
     }
 }
