@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -25,9 +26,14 @@ internal sealed partial class Checkpointer : IDisposable
     private readonly long _pageSize;
     private readonly ILogger _logger;
     private readonly Task _loop;
+    private readonly Histogram<double>? _durations;
 
-    public Checkpointer(string connectionString, bool fullSync, TimeSpan interval, long maxWalBytes, ILogger logger)
+    // meter: where each checkpoint is recorded with how long it took and its mode (checkpoint.duration), so a latency
+    // stall can be matched with one; null for none.
+    public Checkpointer(string connectionString, bool fullSync, TimeSpan interval, long maxWalBytes, ILogger logger, Meter? meter = null)
     {
+        _durations = meter?.CreateHistogram<double>("checkpoint.duration", "s",
+            "WAL checkpoints and how long each took (mode passive, or restart: writers waited for it).");
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Schema.Configure(_connection, fullSync);
@@ -43,11 +49,15 @@ internal sealed partial class Checkpointer : IDisposable
     {
         lock (_gate)
         {
-            var logBytes = Checkpoint("PASSIVE") * _pageSize;
-            if (logBytes <= _maxWalBytes) return;
             var started = Stopwatch.GetTimestamp();
+            var logBytes = Checkpoint("PASSIVE") * _pageSize;
+            _durations?.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("mode", "passive"));
+            if (logBytes <= _maxWalBytes) return;
+            started = Stopwatch.GetTimestamp();
             Checkpoint("RESTART");
-            Log.Restarted(_logger, logBytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var waited = Stopwatch.GetElapsedTime(started);
+            _durations?.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("mode", "restart"));
+            Log.Restarted(_logger, logBytes >> 20, waited.TotalMilliseconds);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,8 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     private readonly ReaderPool _readers;
     private readonly Checkpointer _checkpointer;
 
-    public SqliteJobStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteJobStore>? logger = null)
+    // meters: where the store's own metrics go (its WAL checkpoints); none when null.
+    public SqliteJobStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteJobStore>? logger = null, IMeterFactory? meters = null)
     {
         _options = options;
         _rules = options.Store;
@@ -38,7 +40,8 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         }.ToString();
         _writer = new SqliteWriter(connectionString, options.FullSync, options.MaxBatch, options.Store.WebhookProgressInterval, _states, Signals, (ILogger?)logger ?? NullLogger.Instance);
         _readers = new ReaderPool(connectionString, options.FullSync);
-        _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, options.MaxWalBytes, (ILogger?)logger ?? NullLogger.Instance);
+        _checkpointer = new Checkpointer(connectionString, options.FullSync, options.CheckpointInterval, options.MaxWalBytes, (ILogger?)logger ?? NullLogger.Instance,
+            meters?.Create("RenderQueue.Storage.Sqlite"));
         DatabasePath = path;
     }
 

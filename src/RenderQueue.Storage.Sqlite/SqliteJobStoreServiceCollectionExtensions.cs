@@ -26,7 +26,8 @@ public static class SqliteJobStoreServiceCollectionExtensions
         services.AddSingleton(provider => new SqliteJobStore(
             provider.GetRequiredService<SqliteStoreOptions>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILogger<SqliteJobStore>>()));
+            provider.GetService<ILogger<SqliteJobStore>>(),
+            provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<IJobStore>(provider => provider.GetRequiredService<SqliteJobStore>());
         services.TryAddSingleton<ILeaderElection, SingleNodeLeaderElection>();
         return services;

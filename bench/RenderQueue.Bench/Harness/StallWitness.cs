@@ -88,8 +88,9 @@ internal sealed class StallWitness : IAsyncDisposable
                 var queue = during.Max(s => Value(s, "thread_pool_queue_length"));
                 var threads = Value(after, "thread_pool_thread_count") - Value(before, "thread_pool_thread_count");
                 if (queue >= 8 || threads >= 1) causes.Add(("server thread pool", $"queue reached {queue:0}, {threads:+0;-0;0} threads"));
-                var checkpoints = Value(after, "sqlite_checkpoint_restart") - Value(before, "sqlite_checkpoint_restart");
-                if (checkpoints >= 1) causes.Add(("SQLite checkpoint", $"{checkpoints:0} restarting checkpoint(s)"));
+                var checkpoints = Value(after, "checkpoint_duration_count") - Value(before, "checkpoint_duration_count");
+                var took = (Value(after, "checkpoint_duration_sum") - Value(before, "checkpoint_duration_sum")) * 1000;
+                if (checkpoints >= 1 && took >= 5) causes.Add(("SQLite checkpoint", $"{checkpoints:0} checkpoint(s) took {took:0} ms"));
             }
         }
         var from = TimeOf(started).AddSeconds(-1);
