@@ -63,8 +63,7 @@ public sealed class BenchSmokeTests : IDisposable
     [Fact]
     public void The_peer_is_pinned_by_its_lock_file()
     {
-        var folder = Path.Combine(Path.GetDirectoryName(Harness.BenchReport.DefaultFolder())!, "peers", "bullmq");
-        using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "package-lock.json")));
+        using var lockFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(Harness.BullMqPeer.Folder, "package-lock.json")));
         Assert.Equal("5.81.5", lockFile.RootElement.GetProperty("packages").GetProperty("node_modules/bullmq").GetProperty("version").GetString());
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Core.Tests;
 
@@ -39,12 +40,12 @@ public sealed class StateLiteralTests
 
     [Fact]
     public void No_SQL_in_the_sources_compares_a_state_with_a_number() =>
-        AssertNone(SqlLiteral, Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories));
+        AssertNone(SqlLiteral, Directory.EnumerateFiles(Repository.PathOf("src"), "*.cs", SearchOption.AllDirectories));
 
     [Fact]
     public void No_Lua_script_spells_out_a_state_set_or_number()
     {
-        var scripts = Directory.GetFiles(Path.Combine(RepositoryRoot(), "src", "RenderQueue.Storage.Redis", "Scripts"), "*.lua");
+        var scripts = Directory.GetFiles(Repository.PathOf("src", "RenderQueue.Storage.Redis", "Scripts"), "*.lua");
         Assert.NotEmpty(scripts);
         AssertNone(LuaLiteral, scripts);
     }
@@ -57,14 +58,5 @@ public sealed class StateLiteralTests
             .Select(x => $"{Path.GetFileName(x.file)}:{x.number}: {x.line.Trim()}")
             .ToList();
         Assert.True(found.Count == 0, "State literals (use the named sets in JobStates):\n" + string.Join('\n', found));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "RenderQueue.slnx"))) return folder.FullName;
-        }
-        throw new InvalidOperationException($"No RenderQueue.slnx above {AppContext.BaseDirectory}: these tests read the sources and must run from the repository.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Server.Tests;
 
@@ -10,7 +11,7 @@ public sealed partial class DocsLinkTests
 {
     public static TheoryData<string> Documents()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var data = new TheoryData<string>();
         foreach (var file in Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md")).Order(StringComparer.Ordinal))
         {
@@ -23,7 +24,7 @@ public sealed partial class DocsLinkTests
     [MemberData(nameof(Documents))]
     public void Relative_links_resolve_inside_the_repository(string document)
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var path = Path.Combine(root, document);
         var broken = new List<string>();
         foreach (Match link in MarkdownLink().Matches(File.ReadAllText(path)))
@@ -41,18 +42,9 @@ public sealed partial class DocsLinkTests
     [MemberData(nameof(Documents))]
     public void Nothing_names_the_steering_folder(string document)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
+        var text = File.ReadAllText(Repository.PathOf(document));
         var mentions = SteeringFolder().Matches(text).Select(m => m.Value).ToList();
         Assert.True(mentions.Count == 0, $"{document} points outside the repository: {string.Join(", ", mentions)}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "RenderQueue.slnx"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("RenderQueue.slnx not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]

@@ -39,7 +39,7 @@ public sealed class SecurityDocsTests : IDisposable
     public async Task The_csharp_verification_snippet_is_the_compiled_one_and_accepts_a_real_webhook()
     {
         var documented = Snippet("**Verifying, in C#**", "```csharp");
-        var compiledFile = File.ReadAllText(Path.Combine(RepositoryFolder(), "tests", "RenderQueue.Server.Tests", "DocSnippets", "WebhookSignature.cs"));
+        var compiledFile = File.ReadAllText(Repository.PathOf("tests", "RenderQueue.Server.Tests", "DocSnippets", "WebhookSignature.cs"));
         var compiled = compiledFile[compiledFile.IndexOf("static class WebhookSignature", StringComparison.Ordinal)..];
         Assert.Contains(compiled.ReplaceLineEndings("\n").Trim(), documented.ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
@@ -89,16 +89,8 @@ public sealed class SecurityDocsTests : IDisposable
     /// <summary>The first code block after <paramref name="heading"/> in docs/security.md.</summary>
     private static string Snippet(string heading, string fence)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryFolder(), "docs", "security.md"));
+        var text = File.ReadAllText(Repository.PathOf("docs", "security.md"));
         var start = text.IndexOf(fence, text.IndexOf(heading, StringComparison.Ordinal), StringComparison.Ordinal) + fence.Length;
         return text[start..text.IndexOf("```", start, StringComparison.Ordinal)];
-    }
-
-    private static string RepositoryFolder()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "docs", "security.md"))) folder = folder.Parent;
-        Assert.True(folder is not null, "docs/security.md not found above the test's folder");
-        return folder.FullName;
     }
 }

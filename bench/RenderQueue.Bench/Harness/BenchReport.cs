@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Bench.Harness;
 
@@ -216,17 +217,8 @@ internal sealed class BenchReport : IAsyncDisposable
     }
 
     /// <summary>Where results go by default: <c>bench/results</c> of the repository the command runs in.</summary>
-    public static string DefaultFolder()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "RenderQueue.slnx"))) return Path.Combine(dir.FullName, "bench", "results");
-            }
-        }
-        return Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
-    }
+    public static string DefaultFolder() =>
+        Repository.TryFindRoot() is { } root ? Path.Combine(root, "bench", "results") : Path.Combine(Directory.GetCurrentDirectory(), "bench-results");
 }
 
 /// <summary>Number formats for targets and notes.</summary>

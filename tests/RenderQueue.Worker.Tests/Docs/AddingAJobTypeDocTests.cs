@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Worker.Tests.Support;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Worker.Tests.Docs;
 
@@ -12,10 +13,10 @@ public sealed partial class AddingAJobTypeDocTests
     [Fact]
     public void The_doc_shows_the_tested_runner_verbatim()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "adding-a-job-type.md"));
+        var doc = File.ReadAllText(Repository.PathOf("docs", "adding-a-job-type.md"));
         var shown = CSharpBlock().Match(doc);
         Assert.True(shown.Success, "docs/adding-a-job-type.md has no ```csharp block");
-        var tested = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "RenderQueue.Worker.Tests", "Docs", "CaptionRunner.cs"));
+        var tested = File.ReadAllText(Repository.PathOf("tests", "RenderQueue.Worker.Tests", "Docs", "CaptionRunner.cs"));
         // The file's first line points back to the doc; the namespace differs (the doc uses the reader's own).
         var body = string.Join('\n', tested.ReplaceLineEndings("\n").Split('\n').Skip(1))
             .Replace("namespace RenderQueue.Worker.Tests.Docs;", "namespace MyCompany.RenderWorker;", StringComparison.Ordinal);
@@ -41,15 +42,6 @@ public sealed partial class AddingAJobTypeDocTests
         var failure = await Assert.ThrowsAsync<JobFailedException>(() => new CaptionRunner().RunAsync(run.Run, CancellationToken.None));
         Assert.Equal(ErrorClasses.InvalidInput, failure.Error.Class);
         Assert.False(failure.Retryable);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "RenderQueue.slnx"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("RenderQueue.slnx not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
