@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using RenderQueue.Processes;
 
 namespace RenderQueue.Bench.Harness;
 
@@ -17,15 +18,16 @@ internal sealed record PeerResult(string Version, long Jobs, double Seconds, dou
 /// </summary>
 internal static class BullMqPeer
 {
-    public static string Folder
-    {
-        get
-        {
-            var results = BenchReport.DefaultFolder();
-            var folder = Path.Combine(Path.GetDirectoryName(results)!, "peers", "bullmq");
-            return Directory.Exists(folder) ? folder : throw new InvalidOperationException($"The BullMQ peer is not at {folder}; run the bench from the repository.");
-        }
-    }
+    /// <summary>Jobs per <c>addBulk</c>, as RenderQueue's batch submits carry.</summary>
+    public const int BatchSize = 1_000;
+
+    /// <summary>The one worker's concurrency.</summary>
+    public const int Concurrency = 50;
+
+    private static readonly Lazy<string> PeerFolder = new(() => Repository.PathOf("bench", "peers", "bullmq"));
+
+    /// <summary><c>bench/peers/bullmq</c> of the repository the bench runs from.</summary>
+    public static string Folder => PeerFolder.Value;
 
     /// <summary>Installs the pinned packages when they are missing; a missing npm or node is said plainly.</summary>
     public static async Task EnsureInstalledAsync(TextWriter output, CancellationToken ct)
@@ -36,21 +38,26 @@ internal static class BullMqPeer
         if (exit != 0) throw new InvalidOperationException($"npm ci failed in {Folder} (exit {exit}): {text}");
     }
 
-    public static async Task<PeerResult> RunAsync(int redisPort, int redisProcessId, long jobs, int batch, int concurrency, long warmUp, CancellationToken ct)
+    public static async Task<PeerResult> RunAsync(int redisPort, int redisProcessId, long jobs, long warmUp, CancellationToken ct)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = Folder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "throughput.mjs", Invariant(redisPort), Invariant(jobs), Invariant(batch), Invariant(concurrency), Invariant(warmUp) })
+        foreach (var arg in new[] { "throughput.mjs", Invariant(redisPort), Invariant(jobs), Invariant(BatchSize), Invariant(Concurrency), Invariant(warmUp) })
             start.ArgumentList.Add(arg);
         using var node = StartOrExplain(start);
         var errors = node.StandardError.ReadToEndAsync(ct);
         var redisCpu0 = TimeSpan.Zero;
+        var redisCpu = TimeSpan.Zero;
         string? resultLine = null;
         while (await node.StandardOutput.ReadLineAsync(ct) is { } line)
         {
+            // The result is read the moment it is printed: closing the queue and Node's exit are not the run's.
             if (line.Contains("\"phase\":\"measure\"", StringComparison.Ordinal)) redisCpu0 = Machine.CpuTime(redisProcessId);
-            else if (line.StartsWith('{')) resultLine = line;
+            else if (line.StartsWith('{'))
+            {
+                redisCpu = Machine.CpuTime(redisProcessId) - redisCpu0;
+                resultLine = line;
+            }
         }
-        var redisCpu = Machine.CpuTime(redisProcessId) - redisCpu0;
         await node.WaitForExitAsync(ct);
         if (node.ExitCode != 0 || resultLine is null)
             throw new InvalidOperationException($"The BullMQ peer failed (exit {node.ExitCode}): {await errors}");

@@ -29,17 +29,14 @@ internal static class ThroughputScenario
             using var api = new BenchApi(server.Address);
             await JobFlow.RegisterAsync(api, "bench", workers, ct);
 
-            // Warm-up (JIT, connection pools, SQLite caches): a quarter of the run, at most 25,000 jobs, not counted.
-            // Shorter ones left the runtime's tiered compiler busy through the measured run: on a loaded machine it
-            // took a quarter of the server's CPU 20 s in, while the hot paths still ran unoptimised code.
-            var warmUp = Math.Clamp(jobs / 4, 1, 25_000);
-            await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, 0, warmUp, Limit(warmUp), ct);
+            var warmUp = JobFlow.WarmUpJobs(jobs);
+            await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, 0, warmUp, JobFlow.Limit(warmUp), ct);
 
             var load = LoadNow;
             await server.ResetRedisStatsAsync(ct);
             var (serverCpu0, redisCpu0) = server.CpuTime;
             var benchCpu0 = Environment.CpuUsage.TotalTime;
-            var result = await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, warmUp, jobs, Limit(jobs), ct);
+            var result = await JobFlow.RunAsync(api, Queue, "bench", workers, leaseBatch, options.CompleteEach, warmUp, jobs, JobFlow.Limit(jobs), ct);
             var (serverCpu1, redisCpu1) = server.CpuTime;
             var benchCpu = Environment.CpuUsage.TotalTime - benchCpu0;
             last = result;
@@ -68,6 +65,4 @@ internal static class ThroughputScenario
             report.Target($"throughput ≥ {goal:N0} jobs/s on {options.StoreName}", $"{last.JobsPerSecond:N0} jobs/s", last.JobsPerSecond >= goal);
         report.Notes.Add("Workers are lean HTTP loops in the bench process (prebuilt bodies, answers read only for ids): the same two cores run the server, the store and the bench.");
     }
-
-    private static TimeSpan Limit(long jobs) => TimeSpan.FromSeconds(Math.Max(60, jobs / 200.0));
 }
