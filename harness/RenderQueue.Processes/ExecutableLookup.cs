@@ -15,6 +15,6 @@ public static class ExecutableLookup
             if (File.Exists(candidate)) return candidate;
         }
         throw new InvalidOperationException(
-            $"'{name}' is required by this test but is not installed. Install it with 'apt-get install -y {package}' (./test.sh does this).");
+            $"'{name}' is required here (a test or the bench) but is not installed. Install it with 'apt-get install -y {package}' (./test.sh does this for the tests).");
     }
 }

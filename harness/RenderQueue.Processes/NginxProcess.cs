@@ -66,7 +66,7 @@ public sealed class NginxProcess : IDisposable
     }
 
     private static string MainConfiguration(string prefix) => $$"""
-        # Written by RenderQueue.Testing.NginxProcess: everything nginx writes stays under {{prefix}}.
+        # Written by RenderQueue.Processes.NginxProcess: everything nginx writes stays under {{prefix}}.
         worker_processes 1;
         pid {{prefix}}/nginx.pid;
         error_log {{prefix}}/error.log info;

@@ -15,26 +15,36 @@ internal sealed class StallWitness : IAsyncDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ScrapeInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Parts of the server's series names that the explanations read.</summary>
+    private static readonly string[] Watched =
+        ["gc_pause", "thread_pool_queue_length", "thread_pool_thread_count", "checkpoint_duration_count", "checkpoint_duration_sum"];
+
     private readonly BenchApi _api;
     private readonly int? _redisPort;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(long At, double LateMs, double GcMs)> _benchTicks = [];
-    private readonly List<(long At, Dictionary<string, double> Values)> _serverSamples = [];
+    private readonly List<(long At, double[] Values)> _serverSamples = [];
     private readonly List<(DateTimeOffset At, string Event, long Ms)> _redisEvents = [];
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
-    private readonly Task _ticking;
-    private readonly Task _scraping;
+    private Task _ticking = Task.CompletedTask;
+    private Task _scraping = Task.CompletedTask;
 
     private StallWitness(BenchApi api, int? redisPort)
     {
         _api = api;
         _redisPort = redisPort;
+    }
+
+    /// <summary>Starts watching: call it when the measured part of the run begins, so the warm-up is not disturbed.</summary>
+    public void Begin()
+    {
         _ticking = Task.Run(TickAsync);
         _scraping = Task.Run(ScrapeAsync);
     }
 
-    public static async Task<StallWitness> StartAsync(BenchApi api, int? redisPort, CancellationToken ct)
+    /// <summary>Turns redis-server's latency monitor on; the watching itself starts with <see cref="Begin"/>.</summary>
+    public static async Task<StallWitness> PrepareAsync(BenchApi api, int? redisPort, CancellationToken ct)
     {
         if (redisPort is { } port)
         {
@@ -106,9 +116,7 @@ internal sealed class StallWitness : IAsyncDisposable
 
     private DateTimeOffset TimeOf(long timestamp) => _startTime + Stopwatch.GetElapsedTime(_startTimestamp, timestamp);
 
-    /// <summary>The value of the first series whose name contains <paramref name="part"/> (summed over its labels).</summary>
-    private static double Value((long At, Dictionary<string, double> Values) sample, string part) =>
-        sample.Values.FirstOrDefault(kv => kv.Key.Contains(part, StringComparison.Ordinal)).Value;
+    private static double Value((long At, double[] Values) sample, string part) => sample.Values[Array.IndexOf(Watched, part)];
 
     private async Task TickAsync()
     {
@@ -155,19 +163,28 @@ internal sealed class StallWitness : IAsyncDisposable
         }
     }
 
-    /// <summary>Prometheus text to series name → value, summed over label sets.</summary>
-    private static Dictionary<string, double> Parse(string text)
+    /// <summary>
+    /// The watched series of one scrape, each the first series whose name contains its part, summed over its label
+    /// sets; only these are kept, so a long run's samples stay small and a lookup is an index.
+    /// </summary>
+    private static double[] Parse(string text)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var values = new double[Watched.Length];
+        var names = new string?[Watched.Length];
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#') continue;
             var nameEnd = line.IndexOfAny(['{', ' ']);
             var valueStart = line.LastIndexOf(' ');
             if (nameEnd <= 0 || valueStart <= 0) continue;
-            if (!double.TryParse(line.AsSpan(valueStart + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
-            var name = line[..nameEnd];
-            values[name] = values.GetValueOrDefault(name) + value;
+            var name = line.AsSpan(0, nameEnd);
+            for (var i = 0; i < Watched.Length; i++)
+            {
+                if (!name.Contains(Watched[i], StringComparison.Ordinal) || (names[i] is { } first && !name.SequenceEqual(first))) continue;
+                if (!double.TryParse(line.AsSpan(valueStart + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+                names[i] ??= name.ToString();
+                values[i] += value;
+            }
         }
         return values;
     }

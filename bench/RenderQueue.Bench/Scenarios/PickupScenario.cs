@@ -46,7 +46,7 @@ internal static class PickupScenario
                 report.Target($"pickup p99 at 500 jobs/s, worst of {runs} runs ≤ 15 ms", $"{p99s[^1]:0.00} ms", p99s[^1] <= 15);
             }
         }
-        if (report.Targets.Count == 0) report.Target("pickup p99 ≤ 5 ms at 500 jobs/s", "500 jobs/s was not among the rates run", null);
+        if (report.Targets.Count == 0) report.Target("pickup p99 at 500 jobs/s, median of the runs ≤ 5 ms", "500 jobs/s was not among the rates run", null);
     }
 
     /// <summary>One run on a fresh server: a row of the table, a note per stall; returns its p99.</summary>
@@ -59,8 +59,8 @@ internal static class PickupScenario
         await JobFlow.RegisterAsync(api, "pickup", workers, ct);
         var load = LoadNow;
         var (cpu0, _) = server.CpuTime;
-        await using var witness = await StallWitness.StartAsync(api, server.RedisPort, ct);
-        var run = await MeasureAsync(api, rate, workers, warmUp, duration, ct);
+        await using var witness = await StallWitness.PrepareAsync(api, server.RedisPort, ct);
+        var run = await MeasureAsync(api, rate, workers, warmUp, duration, witness.Begin, ct);
         await witness.StopAsync(ct);
         var (cpu1, _) = server.CpuTime;
         var latency = run.Latency;
@@ -96,11 +96,15 @@ internal static class PickupScenario
     }
 
     /// <summary>A pickup slower than <see cref="StallMs"/>: Stopwatch timestamps of its submit and of its lease answer.</summary>
-    private sealed record Stall(long Sent, long Received, double Ms);
+    private sealed record Stall(long Sent, long Received)
+    {
+        public double Ms => Stopwatch.GetElapsedTime(Sent, Received).TotalMilliseconds;
+    }
 
     private sealed record Run(Latencies Latency, double AchievedRate, long Missing, List<Stall> Stalls, long Started);
 
-    private static async Task<Run> MeasureAsync(BenchApi api, long rate, int workers, TimeSpan warmUp, TimeSpan duration, CancellationToken ct)
+    private static async Task<Run> MeasureAsync(
+        BenchApi api, long rate, int workers, TimeSpan warmUp, TimeSpan duration, Action measuring, CancellationToken ct)
     {
         var total = (long)Math.Ceiling(rate * (warmUp + duration).TotalSeconds);
         var measuredFrom = (long)(rate * warmUp.TotalSeconds);
@@ -125,7 +129,7 @@ internal static class PickupScenario
                         var sentAt = Volatile.Read(ref sent[job.Number]);
                         var ms = Stopwatch.GetElapsedTime(sentAt, now).TotalMilliseconds;
                         latency.Add(ms);
-                        if (ms > StallMs) lock (stalls) stalls.Add(new Stall(sentAt, now, ms));
+                        if (ms > StallMs) lock (stalls) stalls.Add(new Stall(sentAt, now));
                     }
                     if (Interlocked.Increment(ref received) == total) allReceived.TrySetResult();
                 }
@@ -149,7 +153,11 @@ internal static class PickupScenario
             if (ahead > TimeSpan.FromMilliseconds(1)) await Task.Delay(ahead, ct);
             await inFlight.WaitAsync(ct);
             var now = Stopwatch.GetTimestamp();
-            if (i == measuredFrom) measuredStart = now;
+            if (i == measuredFrom)
+            {
+                measuredStart = now;
+                measuring();
+            }
             Volatile.Write(ref sent[i], now);
             var body = bodies[i];
             submits.Add(SubmitAsync(body));
