@@ -9,10 +9,10 @@ namespace RenderQueue.Storage.Redis;
 /// </summary>
 internal static class QueueHash
 {
-    public static QueueInfo Read(string name, RedisFields f, JobStateSets states)
+    public static QueueInfo Read(string name, RedisFields f, IReadOnlyList<JobState> states)
     {
         long N(string field) => f.OptionalLong(field) ?? 0;
-        var counts = new StateCounts(states.All.ToDictionary(state => state, state => N(state.ToWire())));
+        var counts = new StateCounts(states.ToDictionary(state => state, state => N(state.ToWire())));
         var totals = new QueueTotals(N("total_submitted"), N("total_succeeded"), N("total_failed"), N("total_canceled"));
         return new QueueInfo(name, f.Flag("paused"), counts, totals);
     }

@@ -1,34 +1,33 @@
 using System.Text;
 using RenderQueue.Core.Jobs;
-using RenderQueue.Core.Storage;
 
 namespace RenderQueue.Storage.Redis;
 
 /// <summary>
-/// Every script the store runs, one per operation (see <c>Scripts/*.lua</c>), each after the store's state sets
-/// as Lua tables (<see cref="StatePrelude"/>): scripts say <c>FINISHED[state]</c>, never a list of names.
+/// Every script the store runs, one per operation (see <c>Scripts/*.lua</c>), each after the state sets as Lua tables
+/// (<see cref="StatePrelude"/>): scripts say <c>FINISHED[state]</c>, never a list of names.
 /// </summary>
 internal sealed class StoreScripts(string prelude)
 {
     /// <summary>The state sets' Lua, which comes before every script.</summary>
     public string Prelude { get; } = prelude;
 
-    private static readonly StoreScripts DefaultScripts = new(StatePrelude(JobStateSets.Default));
+    private static readonly StoreScripts DefaultScripts = new(StatePrelude(JobStates.All));
 
-    /// <summary>The scripts for <paramref name="states"/>; stores with the default sets share one copy.</summary>
-    public static StoreScripts For(JobStateSets states) => states == JobStateSets.Default ? DefaultScripts : new(StatePrelude(states));
+    /// <summary>The scripts for a store keeping <paramref name="states"/>; stores keeping the usual ones share one copy.</summary>
+    public static StoreScripts For(IReadOnlyList<JobState> states) => states.SequenceEqual(JobStates.All) ? DefaultScripts : new(StatePrelude(states));
 
-    /// <summary><c>STATES</c> (every state's name, for listing) and one lookup table per named set.</summary>
-    public static string StatePrelude(JobStateSets states)
+    /// <summary><c>STATES</c> (every state the store keeps, for listing) and one lookup table per named set of <see cref="JobStates"/>.</summary>
+    public static string StatePrelude(IReadOnlyList<JobState> states)
     {
         static string Names(IEnumerable<JobState> set) => string.Join(", ", set.Select(s => $"'{s.ToWire()}'"));
         static string Set(IEnumerable<JobState> set) => string.Join(", ", set.Select(s => $"['{s.ToWire()}'] = true"));
         return new StringBuilder()
-            .AppendLine("-- The state sets of JobStateSets, written by StoreScripts.StatePrelude.")
-            .AppendLine($"local STATES = {{ {Names(states.All)} }}")
-            .AppendLine($"local FINISHED = {{ {Set(states.Finished)} }}")
-            .AppendLine($"local PENDING = {{ {Set(states.Pending)} }}")
-            .AppendLine($"local RETRYABLE = {{ {Set(states.Retryable)} }}")
+            .AppendLine("-- The state sets of JobStates, written by StoreScripts.StatePrelude.")
+            .AppendLine($"local STATES = {{ {Names(states)} }}")
+            .AppendLine($"local FINISHED = {{ {Set(JobStates.Finished)} }}")
+            .AppendLine($"local PENDING = {{ {Set(JobStates.Pending)} }}")
+            .AppendLine($"local RETRYABLE = {{ {Set(JobStates.Retryable)} }}")
             .ToString();
     }
 

@@ -44,7 +44,7 @@ internal static class ChangeRecorder
     private static long UpdateCounters(WriteContext context, string queue, JobState? from, JobState to)
     {
         var sql = context.Sql;
-        var total = context.States.Finished(to) ? $", {TotalColumn(to)} = {TotalColumn(to)} + 1" : "";
+        var total = to.IsFinished() ? $", {TotalColumn(to)} = {TotalColumn(to)} + 1" : "";
         if (from is not { } previous)
         {
             return (long)sql.Scalar(

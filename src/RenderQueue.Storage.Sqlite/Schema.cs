@@ -180,10 +180,10 @@ internal static class Schema
             Execute(connection, $"ALTER TABLE queues ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0", transaction);
 
         var index = Scalar(connection, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_jobs_finished'", transaction) as string;
-        if (index != states.FinishedIndex)
+        if (index != StateSql.FinishedIndex)
         {
             if (index is not null) Execute(connection, "DROP INDEX ix_jobs_finished", transaction);
-            Execute(connection, states.FinishedIndex, transaction);
+            Execute(connection, StateSql.FinishedIndex, transaction);
         }
         transaction.Commit();
     }

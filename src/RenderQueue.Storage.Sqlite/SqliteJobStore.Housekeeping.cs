@@ -38,7 +38,7 @@ public sealed partial class SqliteJobStore
             var purged = new List<string>();
             // INDEXED BY: given `state IN (…)` the planner prefers ix_jobs_state and sorts every finished job by time.
             using (var reader = context.Sql.Query(
-                $"SELECT seq, id, queue, state FROM jobs INDEXED BY ix_jobs_finished WHERE {_states.IsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT $2",
+                $"SELECT seq, id, queue, state FROM jobs INDEXED BY ix_jobs_finished WHERE {StateSql.IsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT $2",
                 UnixTime.Ms(before), max))
             {
                 var rows = new List<(long Seq, string Id, string Queue, JobState State)>();

@@ -12,7 +12,7 @@ public sealed partial class SqliteJobStore
         Task.FromResult(_readers.Read(sql => JobTable.Find(sql, jobId)?.Job));
 
     public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult(_readers.Read(sql => JobListing.Page(sql, query, _states.Sets.All)));
+        Task.FromResult(_readers.Read(sql => JobListing.Page(sql, query, _states.States)));
 
     public Task<IReadOnlyDictionary<string, QueuePosition>> GetPositionsAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, QueuePosition>>(_readers.Read(sql =>
@@ -57,7 +57,7 @@ public sealed partial class SqliteJobStore
 
     private List<QueueInfo> Queues(Commands sql)
     {
-        var states = _states.Sets.All;
+        var states = _states.States;
         var queues = new List<QueueInfo>();
         using var reader = sql.Query(
             $"""

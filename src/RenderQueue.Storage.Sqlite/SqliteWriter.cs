@@ -78,7 +78,7 @@ internal sealed partial class SqliteWriter : IDisposable
     private void Commit(List<WriteOperation> batch, List<WriteOperation> done)
     {
         done.Clear();
-        var context = new WriteContext(_commands, _webhookProgressInterval, _states);
+        var context = new WriteContext(_commands, _webhookProgressInterval);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);

@@ -6,7 +6,7 @@ namespace RenderQueue.Storage.Sqlite;
 /// What an operation sees inside the writer's transaction: the prepared commands, and a place to note
 /// the signals to raise once the transaction commits (dropped if the operation is rolled back).
 /// </summary>
-internal sealed class WriteContext(Commands commands, TimeSpan webhookProgressInterval, StateSql states)
+internal sealed class WriteContext(Commands commands, TimeSpan webhookProgressInterval)
 {
     private readonly HashSet<string> _readyQueues = new(StringComparer.Ordinal);
     private readonly List<string> _operationReadyQueues = [];
@@ -17,9 +17,6 @@ internal sealed class WriteContext(Commands commands, TimeSpan webhookProgressIn
 
     /// <summary>A job's progress goes into the webhook outbox at most this often.</summary>
     public TimeSpan WebhookProgressInterval { get; } = webhookProgressInterval;
-
-    /// <summary>The store's states: which counter a change moves, which states count as finished.</summary>
-    public StateSql States { get; } = states;
 
     public void JobsReady(string queue) => _operationReadyQueues.Add(queue);
 

@@ -49,7 +49,7 @@ public abstract partial class JobStoreContract<TFixture> : IClassFixture<TFixtur
     }
 
     /// <summary>Replaces the store with a new, empty one that keeps <paramref name="states"/>.</summary>
-    protected async Task UseStates(JobStateSets states)
+    protected async Task UseStates(IReadOnlyList<JobState> states)
     {
         await DisposeAsync();
         Options = Options with { States = states };

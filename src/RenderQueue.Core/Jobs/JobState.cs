@@ -26,7 +26,7 @@ public enum JobState
 
 /// <summary>
 /// Facts about states that every store and the API agree on. A new state is its enum member plus its place in
-/// these sets: the stores render their SQL and Lua from them (see <see cref="Storage.JobStateSets"/>).
+/// these sets: the stores render their SQL and Lua from them.
 /// </summary>
 public static class JobStates
 {
@@ -59,7 +59,7 @@ public static class JobStates
 
     /// <summary>
     /// The snake_case name used on the wire and in stores. A value without an enum member (a store's extra state,
-    /// see <see cref="Storage.JobStateSets.Adding"/>) is <c>state_&lt;number&gt;</c>.
+    /// see <see cref="Storage.JobStoreOptions.States"/>) is <c>state_&lt;number&gt;</c>.
     /// </summary>
     public static string ToWire(this JobState state) =>
         Names.TryGetValue(state, out var name) ? name : UnnamedPrefix + ((int)state).ToString(CultureInfo.InvariantCulture);

@@ -6,7 +6,7 @@ namespace RenderQueue.Core.Json;
 
 /// <summary>
 /// A state by its wire name (<see cref="JobStates.ToWire"/>), so a state without an enum member, which a store
-/// may keep (<see cref="Storage.JobStateSets.Adding"/>), is written and read back instead of failing the job.
+/// may keep (<see cref="Storage.JobStoreOptions.States"/>), is written and read back instead of failing the job.
 /// </summary>
 internal sealed class JobStateJsonConverter : JsonConverter<JobState>
 {

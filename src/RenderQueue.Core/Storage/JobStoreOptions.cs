@@ -23,6 +23,10 @@ public sealed record JobStoreOptions
     /// <summary>A job's progress goes into the webhook outbox at most this often. Default 500 ms.</summary>
     public TimeSpan WebhookProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The states the store keeps and their named sets. <see cref="JobStateSets.Default"/>.</summary>
-    public JobStateSets States { get; init; } = JobStateSets.Default;
+    /// <summary>
+    /// The states the store keeps, each with its counter and listing index: <see cref="JobStates.All"/>. Which of them
+    /// are finished, pending or retryable comes from <see cref="JobStates"/>; the contract suite adds a state here to
+    /// prove a store takes its states from the sets rather than from its own lists.
+    /// </summary>
+    public IReadOnlyList<JobState> States { get; init; } = JobStates.All;
 }

@@ -2,7 +2,7 @@
 -- bookkeeping of the SQLite store's ChangeRecorder: indexes, counters, activity, durations, the change
 -- feed and the wake-up signal all change in the same atomic script as the job.
 --
--- The state sets STATES, FINISHED, PENDING and RETRYABLE come first, written by StoreScripts from JobStateSets:
+-- The state sets STATES, FINISHED, PENDING and RETRYABLE come first, written by StoreScripts from JobStates:
 -- ask a set (FINISHED[state]) rather than list state names, so a new state needs no Lua.
 --
 -- ARGV[1] key prefix · ARGV[2] now (Unix ms, the store's TimeProvider) · ARGV[3] instance id (signal echo
