@@ -16,6 +16,16 @@ internal static class LeaseSelector
 {
     private const int PageSize = 16;
 
+    // Built once: every lease runs these, and the commands cache is keyed by their text.
+    private static readonly string BatchMates =
+        $"SELECT seq, type, requirements FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4";
+    private static readonly string ReadyPage =
+        $"""
+        SELECT seq, priority, requirements, batch_key FROM jobs
+        WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
+        ORDER BY priority DESC, seq LIMIT $5
+        """;
+
     public static List<long> Select(Commands sql, LeaseRequest request, IReadOnlyList<string> queues, int scanLimit)
     {
         var chosen = new List<long>(request.MaxJobs);
@@ -56,9 +66,7 @@ internal static class LeaseSelector
     /// <summary>Jobs of the same batch (same queue) join the first one, in submit order.</summary>
     private static void AddBatchMates(Commands sql, LeaseRequest request, List<long> chosen, string queue, string batchKey, int scanLimit)
     {
-        using var reader = sql.Query(
-            $"SELECT seq, type, requirements FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4",
-            batchKey, queue, chosen[0], scanLimit);
+        using var reader = sql.Query(BatchMates, batchKey, queue, chosen[0], scanLimit);
         while (chosen.Count < request.MaxJobs && reader.Read())
         {
             var requirements = reader.IsDBNull(2) ? null : reader.GetString(2);
@@ -97,13 +105,7 @@ internal static class LeaseSelector
 
         private void Fill(Commands sql)
         {
-            using var reader = sql.Query(
-                $"""
-                SELECT seq, priority, requirements, batch_key FROM jobs
-                WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
-                ORDER BY priority DESC, seq LIMIT $5
-                """,
-                queue, type, _afterPriority, _afterSeq, PageSize);
+            using var reader = sql.Query(ReadyPage, queue, type, _afterPriority, _afterSeq, PageSize);
             var read = 0;
             while (reader.Read())
             {

@@ -8,13 +8,14 @@ namespace RenderQueue.Storage.Sqlite;
 internal static class PositionCounter
 {
     private static readonly string Ready = $"SELECT count(*) FROM (SELECT 1 FROM jobs WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND ";
+    private static readonly string QueuedJob = $"SELECT queue, type, priority, seq FROM jobs WHERE id = $1 AND {StateSql.IsQueued}";
 
     public static List<(string Id, string Queue, string Type, int Position)> Count(Commands sql, IReadOnlyCollection<string> jobIds, int limit)
     {
         var queued = new List<Row>();
         foreach (var id in jobIds.Distinct(StringComparer.Ordinal))
         {
-            using var reader = sql.Query($"SELECT queue, type, priority, seq FROM jobs WHERE id = $1 AND {StateSql.IsQueued}", id);
+            using var reader = sql.Query(QueuedJob, id);
             if (reader.Read()) queued.Add(new Row(id, reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 

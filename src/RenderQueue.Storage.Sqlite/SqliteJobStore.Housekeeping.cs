@@ -4,11 +4,19 @@ namespace RenderQueue.Storage.Sqlite;
 
 public sealed partial class SqliteJobStore
 {
+    private static readonly string DueScheduled = $"SELECT seq FROM jobs WHERE {StateSql.IsScheduled} AND run_at <= $1 ORDER BY run_at LIMIT $2";
+    private static readonly string NextScheduled = $"SELECT min(run_at) FROM jobs WHERE {StateSql.IsScheduled}";
+    private static readonly string ExpiredLeases = $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND lease_expires_at < $1 ORDER BY lease_expires_at LIMIT $2";
+    private static readonly string OverdueJobs = $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND deadline < $1 ORDER BY deadline LIMIT $2";
+    // INDEXED BY: given `state IN (…)` the planner prefers ix_jobs_state and sorts every finished job by time.
+    private static readonly string FinishedBefore =
+        $"SELECT seq, id, queue, state FROM jobs INDEXED BY ix_jobs_finished WHERE {StateSql.IsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT $2";
+
     public Task<int> PromoteDueAsync(int max, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             var now = Now;
-            var due = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsScheduled} AND run_at <= $1 ORDER BY run_at LIMIT $2", UnixTime.Ms(now), max);
+            var due = Seqs(context.Sql, DueScheduled, UnixTime.Ms(now), max);
             foreach (var seq in due)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.Promote(JobTable.LoadBySeq(context.Sql, seq), now));
             return due.Count;
@@ -16,17 +24,17 @@ public sealed partial class SqliteJobStore
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql =>
-            sql.Scalar($"SELECT min(run_at) FROM jobs WHERE {StateSql.IsScheduled}") is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
+            sql.Scalar(NextScheduled) is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
 
     public Task<int> ReapAsync(int max, TimeSpan timeoutGrace, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
             var now = Now;
-            var expired = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND lease_expires_at < $1 ORDER BY lease_expires_at LIMIT $2", UnixTime.Ms(now), max);
+            var expired = Seqs(context.Sql, ExpiredLeases, UnixTime.Ms(now), max);
             foreach (var seq in expired)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.Expire(JobTable.LoadBySeq(context.Sql, seq), now));
 
-            var overdue = Seqs(context.Sql, $"SELECT seq FROM jobs WHERE {StateSql.IsRunning} AND deadline < $1 ORDER BY deadline LIMIT $2", UnixTime.Ms(now - timeoutGrace), max);
+            var overdue = Seqs(context.Sql, OverdueJobs, UnixTime.Ms(now - timeoutGrace), max);
             foreach (var seq in overdue)
                 ChangeRecorder.Apply(context, seq, JobLifecycle.TimeOut(JobTable.LoadBySeq(context.Sql, seq), now));
             return expired.Count + overdue.Count;
@@ -36,10 +44,7 @@ public sealed partial class SqliteJobStore
         _writer.WriteAsync<IReadOnlyList<string>>(context =>
         {
             var purged = new List<string>();
-            // INDEXED BY: given `state IN (…)` the planner prefers ix_jobs_state and sorts every finished job by time.
-            using (var reader = context.Sql.Query(
-                $"SELECT seq, id, queue, state FROM jobs INDEXED BY ix_jobs_finished WHERE {StateSql.IsFinished} AND finished_at < $1 ORDER BY finished_at LIMIT $2",
-                UnixTime.Ms(before), max))
+            using (var reader = context.Sql.Query(FinishedBefore, UnixTime.Ms(before), max))
             {
                 var rows = new List<(long Seq, string Id, string Queue, JobState State)>();
                 while (reader.Read()) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (JobState)reader.GetInt32(3)));

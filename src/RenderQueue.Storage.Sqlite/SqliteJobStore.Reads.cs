@@ -59,12 +59,7 @@ public sealed partial class SqliteJobStore
     {
         var states = _states.States;
         var queues = new List<QueueInfo>();
-        using var reader = sql.Query(
-            $"""
-            SELECT name, paused, total_submitted, total_succeeded, total_failed, total_canceled,
-                   {string.Join(", ", states.Select(StateSql.Column))}
-            FROM queues ORDER BY name
-            """);
+        using var reader = sql.Query(_states.SelectQueues);
         while (reader.Read())
         {
             var totals = new QueueTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));

@@ -6,6 +6,10 @@ namespace RenderQueue.Storage.Sqlite;
 
 public sealed partial class SqliteJobStore
 {
+    private static readonly string DueDeliveries =
+        $"SELECT {WebhookRows.DeliveryColumns} FROM webhook_deliveries WHERE {StateSql.DeliveryIsPending} AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2";
+    private static readonly string NextDelivery = $"SELECT min(next_attempt_at) FROM webhook_deliveries WHERE {StateSql.DeliveryIsPending}";
+
     public Task<WebhookSubscription> CreateWebhookSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
         _writer.WriteAsync(context =>
         {
@@ -49,7 +53,7 @@ public sealed partial class SqliteJobStore
             var now = Now;
             var claimed = new List<WebhookDelivery>();
             using (var reader = context.Sql.Query(
-                $"SELECT {WebhookRows.DeliveryColumns} FROM webhook_deliveries WHERE {StateSql.DeliveryIsPending} AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2",
+                DueDeliveries,
                 UnixTime.Ms(now), max))
             {
                 while (reader.Read()) claimed.Add(WebhookRows.ReadDelivery(reader));
@@ -101,5 +105,5 @@ public sealed partial class SqliteJobStore
 
     public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_readers.Read(sql =>
-            sql.Scalar($"SELECT min(next_attempt_at) FROM webhook_deliveries WHERE {StateSql.DeliveryIsPending}") is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
+            sql.Scalar(NextDelivery) is long ms ? UnixTime.From(ms) : (DateTimeOffset?)null));
 }

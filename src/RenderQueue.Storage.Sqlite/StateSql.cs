@@ -26,6 +26,14 @@ internal sealed class StateSql(IReadOnlyList<JobState> states)
     /// <summary>The states the store keeps: a counter and a place in listings each.</summary>
     public IReadOnlyList<JobState> States { get; } = states;
 
+    /// <summary>Every queue with its totals, then its counters in <see cref="States"/> order.</summary>
+    public string SelectQueues { get; } =
+        $"""
+        SELECT name, paused, total_submitted, total_succeeded, total_failed, total_canceled,
+               {string.Join(", ", states.Select(Column))}
+        FROM queues ORDER BY name
+        """;
+
     /// <summary>Every per-state counter column of <c>queues</c>, in <see cref="States"/> order.</summary>
     public IEnumerable<string> CounterColumns => States.Select(Column).Concat(JobStates.Finished.Select(TotalColumn));
 
