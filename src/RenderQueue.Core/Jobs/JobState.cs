@@ -46,6 +46,8 @@ public static class JobStates
     private static readonly FrozenDictionary<JobState, string> Names =
         All.ToFrozenDictionary(state => state, state => JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString()));
 
+    private static readonly FrozenDictionary<string, JobState> ByName = Names.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+
     private const string UnnamedPrefix = "state_";
 
     /// <summary>A finished job has no worker and will not run again unless retried or flagged.</summary>
@@ -67,16 +69,8 @@ public static class JobStates
     /// <summary>Parses a wire name of a state this build knows; false for anything else.</summary>
     public static bool TryParse(string? text, out JobState state)
     {
-        foreach (var (candidate, name) in Names)
-        {
-            if (string.Equals(name, text, StringComparison.Ordinal))
-            {
-                state = candidate;
-                return true;
-            }
-        }
         state = default;
-        return false;
+        return text is not null && ByName.TryGetValue(text, out state);
     }
 
     /// <summary>Parses a name a store wrote: a known wire name or <c>state_&lt;number&gt;</c>.</summary>
