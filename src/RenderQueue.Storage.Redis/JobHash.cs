@@ -61,22 +61,23 @@ internal static class JobHash
     }
 
     /// <summary>
-    /// The job the enqueue script stored for <paramref name="job"/> at <paramref name="now"/> (Unix ms), built here
-    /// instead of read back: exactly what <see cref="Read"/> would return, times and durations at the milliseconds the
-    /// hash keeps and a JSON null as no value.
+    /// <paramref name="job"/> as the hash keeps it: times and durations at whole milliseconds, a JSON null as no
+    /// metadata. Both the enqueue script's arguments and the job built instead of read back come from this.
     /// </summary>
-    public static Job Submitted(NewJob job, long now)
+    public static NewJob AsStored(NewJob job) => job with
     {
-        var stored = job with
-        {
-            Metadata = JsonOrEmpty(job.Metadata) == "" ? null : job.Metadata,
-            Timeout = job.Timeout is { } timeout ? TimeSpan.FromMilliseconds((long)timeout.TotalMilliseconds) : null,
-            RunAt = job.RunAt is { } runAt ? DateTimeOffset.FromUnixTimeMilliseconds(runAt.ToUnixTimeMilliseconds()) : null,
-        };
-        return JobLifecycle.Submit(stored, DateTimeOffset.FromUnixTimeMilliseconds(now)).Job;
-    }
+        Metadata = job.Metadata is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } ? job.Metadata : null,
+        Timeout = job.Timeout is { } timeout ? TimeSpan.FromMilliseconds((long)timeout.TotalMilliseconds) : null,
+        RunAt = job.RunAt is { } runAt ? DateTimeOffset.FromUnixTimeMilliseconds(runAt.ToUnixTimeMilliseconds()) : null,
+    };
 
-    /// <summary>The enqueue script's values for one job; '' stands for absent.</summary>
+    /// <summary>
+    /// The job the enqueue script stored for <paramref name="stored"/> (see <see cref="AsStored"/>) at
+    /// <paramref name="now"/> (Unix ms): exactly what <see cref="Read"/> would return.
+    /// </summary>
+    public static Job Submitted(NewJob stored, long now) => JobLifecycle.Submit(stored, DateTimeOffset.FromUnixTimeMilliseconds(now)).Job;
+
+    /// <summary>The enqueue script's values for one job as stored (see <see cref="AsStored"/>); '' stands for absent.</summary>
     public static void AddEnqueueArguments(List<RedisValue> arguments, NewJob job)
     {
         var requirements = job.Requirements;
@@ -91,7 +92,7 @@ internal static class JobHash
         arguments.Add(job.BatchKey ?? "");
         arguments.Add(job.Webhook ?? "");
         arguments.Add(job.Payload.GetRawText());
-        arguments.Add(job.Metadata is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } metadata ? metadata.GetRawText() : "");
+        arguments.Add(job.Metadata is { } metadata ? metadata.GetRawText() : "");
         arguments.Add(requirements.IsEmpty ? "" : JsonSerializer.Serialize(requirements, RenderQueueJson.Compact));
         arguments.Add(requirements.Labels is { Count: > 0 } labels ? JsonSerializer.Serialize(labels) : "");
         arguments.Add(requirements.Models is { Count: > 0 } models ? JsonSerializer.Serialize(models.Select(Fold)) : "");

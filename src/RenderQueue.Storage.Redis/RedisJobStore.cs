@@ -44,8 +44,9 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
     public async Task<IReadOnlyList<EnqueueResult>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
     {
         if (jobs.Count == 0) return [];
+        var stored = jobs.Select(JobHash.AsStored).ToList();
         var arguments = new List<RedisValue>(1 + jobs.Count * JobHash.EnqueueFieldCount) { jobs.Count };
-        foreach (var job in jobs) JobHash.AddEnqueueArguments(arguments, job);
+        foreach (var job in stored) JobHash.AddEnqueueArguments(arguments, job);
         var now = NowMilliseconds();
         var reply = await RunAsync(_scripts.Enqueue, [.. arguments], cancellationToken, now);
         // A stored job is what the client sent plus what Submit sets, so the script answers 1 rather than echo it
@@ -54,7 +55,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
         {
             var pair = (RedisResult[])item!;
             return (long)pair[0] == 1
-                ? new EnqueueResult(JobHash.Submitted(jobs[i], now), Created: true)
+                ? new EnqueueResult(JobHash.Submitted(stored[i], now), Created: true)
                 : new EnqueueResult(JobHash.Read(pair[1]), Created: false);
         })];
     }
