@@ -34,23 +34,35 @@ local last_event = 0
 local deltas = {}
 local touched_minutes = {} -- activity key -> queue
 
--- Sequences (P:seq, P:event_seq) are read once, counted up in the script and written once by flush(): a script runs
--- alone, so nothing else can take a number meanwhile.
-local sequences = {} -- key -> { value, changed }
+-- Sequences (P:seq, P:event_seq, P:wh:seq) are read once, counted up in the script and written once by flush(): a
+-- script runs alone, so nothing else can take a number meanwhile. Redis refuses a script for lack of memory only at
+-- its first write (see RedisFailures), before any number is taken; a script failing midway for a reason of its own
+-- would leave a sequence behind what it wrote (and half its writes), which a script must not do anyway.
+local sequences = {} -- key -> last number taken
 local function next_seq(name)
   local key = gk(name)
-  local s = sequences[key]
-  if not s then
-    s = { tonumber(redis.call('GET', key) or '0'), false }
-    sequences[key] = s
-  end
-  s[1] = s[1] + 1
-  s[2] = true
-  return s[1]
+  local n = (sequences[key] or tonumber(redis.call('GET', key) or '0')) + 1
+  sequences[key] = n
+  return n
 end
 
--- Successful runs' durations per (queue, type), in order, folded into the running means by flush().
-local duration_samples = {} -- durations key -> type -> { samples }
+-- The running mean duration per (queue, type): read on a script's first success of that type, updated in the
+-- script, written once by flush().
+local duration_means = {} -- durations key -> type -> { mean or nil, samples }
+local function add_duration(durations, job_type, sample)
+  local by_type = duration_means[durations] or {}
+  duration_means[durations] = by_type
+  local m = by_type[job_type]
+  if not m then
+    local known = redis.call('HMGET', durations, job_type, job_type .. ':n')
+    m = { tonumber(known[1] or ''), tonumber(known[2] or '0') }
+    by_type[job_type] = m
+  end
+  -- The mean of about the last 20 runs.
+  if m[1] then m[1] = m[1] + (sample - m[1]) / math.min(m[2] + 1, 20) else m[1] = sample end
+  m[2] = m[2] + 1
+end
+
 local function incr(key, field, n)
   local fields = deltas[key]
   if not fields then
@@ -214,7 +226,7 @@ local function outbox(j, event_type, seq, fields)
   end
   local event_json = cjson.encode(event)
   for _, target in ipairs(targets) do
-    local id = redis.call('INCR', gk('wh:seq'))
+    local id = next_seq('wh:seq')
     local key = gk('wh:d:' .. int(id))
     local delivery = { 'id', int(id), 'msg', 'msg_' .. j.id .. '_' .. int(seq), 'job', j.id, 'url', target[2],
       'ev', event_json, 'seq', int(seq), 'created', j.updated, 'next', j.updated, 'state', 'pending' }
@@ -272,11 +284,7 @@ local function record(j, prev, event_type, reason)
   end
 
   if prev == 'running' and j.state == 'succeeded' and present(j, 'started') and present(j, 'finished') then
-    local durations = qk(j.queue, 'durations')
-    duration_samples[durations] = duration_samples[durations] or {}
-    local samples = duration_samples[durations][j.type] or {}
-    samples[#samples + 1] = tonumber(j.finished) - tonumber(j.started)
-    duration_samples[durations][j.type] = samples
+    add_duration(qk(j.queue, 'durations'), j.type, tonumber(j.finished) - tonumber(j.started))
   end
 
   if j.state == 'queued' and prev ~= 'queued' then ready_queues[j.queue] = true end
@@ -323,29 +331,17 @@ local function publish()
   redis.call('PUBLISH', gk('signals'), table.concat(parts, '\n'))
 end
 
--- Folds a type's new duration samples into its running mean (the mean of the last ~20 runs), in order.
-local function fold_durations(durations, job_type, samples)
-  local known = redis.call('HMGET', durations, job_type, job_type .. ':n')
-  local mean = tonumber(known[1] or '')
-  local count = tonumber(known[2] or '0')
-  for _, sample in ipairs(samples) do
-    if mean then mean = mean + (sample - mean) / math.min(count + 1, 20) else mean = sample end
-    count = count + 1
-  end
-  redis.call('HSET', durations, job_type, string.format('%.17g', mean), job_type .. ':n', count)
-end
-
 -- Writes the sequences and summed counter changes, the durations, then the queue depth of every minute that saw a
 -- change of state.
 local function flush()
-  for key, s in pairs(sequences) do
-    if s[2] then redis.call('SET', key, int(s[1])) end
-    s[2] = false
+  for key, n in pairs(sequences) do redis.call('SET', key, int(n)) end
+  sequences = {}
+  for durations, by_type in pairs(duration_means) do
+    for job_type, m in pairs(by_type) do
+      redis.call('HSET', durations, job_type, string.format('%.17g', m[1]), job_type .. ':n', m[2])
+    end
   end
-  for durations, types in pairs(duration_samples) do
-    for job_type, samples in pairs(types) do fold_durations(durations, job_type, samples) end
-  end
-  duration_samples = {}
+  duration_means = {}
   for key, fields in pairs(deltas) do
     for field, n in pairs(fields) do
       if n ~= 0 then redis.call('HINCRBY', key, field, n) end
