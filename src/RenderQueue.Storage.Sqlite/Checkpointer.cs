@@ -49,15 +49,9 @@ internal sealed partial class Checkpointer : IDisposable
     {
         lock (_gate)
         {
-            var started = Stopwatch.GetTimestamp();
-            var logBytes = Checkpoint("PASSIVE") * _pageSize;
-            _durations?.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("mode", "passive"));
+            var logBytes = Measured("PASSIVE").Frames * _pageSize;
             if (logBytes <= _maxWalBytes) return;
-            started = Stopwatch.GetTimestamp();
-            Checkpoint("RESTART");
-            var waited = Stopwatch.GetElapsedTime(started);
-            _durations?.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("mode", "restart"));
-            Log.Restarted(_logger, logBytes >> 20, waited.TotalMilliseconds);
+            Log.Restarted(_logger, logBytes >> 20, Measured("RESTART").Took.TotalMilliseconds);
         }
     }
 
@@ -74,6 +68,16 @@ internal sealed partial class Checkpointer : IDisposable
                 Log.CheckpointFailed(_logger, error);
             }
         }
+    }
+
+    /// <summary>A checkpoint of the timer's, recorded with its mode and how long it took.</summary>
+    private (long Frames, TimeSpan Took) Measured(string mode)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var frames = Checkpoint(mode);
+        var took = Stopwatch.GetElapsedTime(started);
+        _durations?.Record(took.TotalSeconds, new KeyValuePair<string, object?>("mode", mode.ToLowerInvariant()));
+        return (frames, took);
     }
 
     /// <summary>Runs a checkpoint; returns the frames the log held (SQLite's second result column).</summary>
