@@ -132,8 +132,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 var untilRenew = _renewInterval - (_time.GetUtcNow() - lastRenew);
                 if (untilRenew > TimeSpan.Zero)
                 {
-                    await _progressChanged.WaitAsync(_time.GetUtcNow() + untilRenew, _time, cancellationToken);
-                    _progressChanged.Reset();
+                    await _progressChanged.WaitAndResetAsync(lastRenew + _renewInterval, _time, cancellationToken);
                     // Progress goes out promptly, but no more often than ProgressInterval.
                     var sinceLast = _time.GetUtcNow() - lastRenew;
                     if (sinceLast < _options.ProgressInterval) await Task.Delay(_options.ProgressInterval - sinceLast, _time, cancellationToken);

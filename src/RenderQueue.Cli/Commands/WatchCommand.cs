@@ -97,8 +97,7 @@ internal static class WatchCommand
     /// <summary>Waits for an event (then a moment more, so a burst is drawn once) or the interval.</summary>
     private static async Task NextChangeAsync(WakeSignal changed, TimeSpan interval, CancellationToken ct)
     {
-        if (!await changed.WaitAsync(DateTimeOffset.UtcNow + interval, TimeProvider.System, ct)) return;
-        changed.Reset();
+        if (!await changed.WaitAndResetAsync(DateTimeOffset.UtcNow + interval, TimeProvider.System, ct)) return;
         await Task.Delay(Coalesce, ct);
     }
 

@@ -38,17 +38,23 @@ public sealed class WakeSignal
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var woken = set.WaitAsync(remaining, time, waiting.Token);
             if (time.GetUtcNow() >= until) await waiting.CancelAsync();
-            try
-            {
-                await woken;
-            }
-            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // the time limit
-            }
+            // The time limit ends the wait as a timeout or a cancel of our own: not an error, and not worth an
+            // exception on every parked lease's re-check. The caller's cancellation is thrown below.
+            await woken.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         cancellationToken.ThrowIfCancellationRequested();
         return set.IsCompleted;
+    }
+
+    /// <summary>
+    /// <see cref="WaitAsync"/>, then <see cref="Reset"/>: for a waiter that goes on to look at everything the signal
+    /// is about, so a <see cref="Set"/> from before that look is not kept for the next wait.
+    /// </summary>
+    public async Task<bool> WaitAndResetAsync(DateTimeOffset until, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var woken = await WaitAsync(until, time, cancellationToken);
+        Reset();
+        return woken;
     }
 
     private static TaskCompletionSource NewLatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using RenderQueue.Server.Auth;
 
 namespace RenderQueue.Server.Api;
@@ -10,8 +9,6 @@ namespace RenderQueue.Server.Api;
 /// </summary>
 internal static class ProblemResponses
 {
-    private const string ProblemJson = "application/problem+json";
-
     /// <summary>
     /// Requires a key that passes <paramref name="policy"/>: 401 without a good key, 403 with a key of another role
     /// (or a dashboard session's change without its CSRF token), 429 over the caller's rate, 503 when the store that
@@ -28,8 +25,7 @@ internal static class ProblemResponses
 
     public static TBuilder Problems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
     {
-        foreach (var status in statuses)
-            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), [ProblemJson]));
+        foreach (var status in statuses) builder.ProducesProblem(status);
         return builder;
     }
 }

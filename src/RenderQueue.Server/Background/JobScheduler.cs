@@ -31,8 +31,7 @@ internal sealed partial class JobScheduler(
         {
             var wakeAt = time.GetUtcNow() + options.Value.MaxInterval;
             await RunPassAsync("promote due jobs", async ct => wakeAt = await PromoteAsync(ct), leading);
-            await _wake.WaitAsync(wakeAt, time, leading);
-            _wake.Reset(); // the promotion that follows sees every job scheduled so far
+            await _wake.WaitAndResetAsync(wakeAt, time, leading); // the promotion that follows sees every job scheduled so far
         }
     }
 

@@ -95,8 +95,8 @@ internal sealed partial class EventHub(
     /// <summary>Waits for an append signal, or the safety-net look at the feed after the re-check interval.</summary>
     private async Task WaitForAppendAsync(CancellationToken stoppingToken)
     {
-        await _appended.WaitAsync(time.GetUtcNow() + leases.Value.RecheckInterval, time, stoppingToken);
-        _appended.Reset(); // the catch-up that follows reads everything appended so far
+        // The catch-up that follows reads everything appended so far.
+        await _appended.WaitAndResetAsync(time.GetUtcNow() + leases.Value.RecheckInterval, time, stoppingToken);
     }
 
     private void Deliver(JobEvent e)
