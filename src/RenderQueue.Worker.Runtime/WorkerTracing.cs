@@ -20,7 +20,7 @@ public static class WorkerTracing
     /// <summary>A step of the running job (a child of the current span), e.g. <c>comfyui queue prompt</c>; null when nobody listens.</summary>
     public static Activity? StartStep(string name) => Source.StartActivity(name);
 
-    internal static Activity? StartAttempt(Job job) =>
+    internal static Activity? StartAttempt(Job job) => !Source.HasListeners() ? null :
         Source.StartActivity(JobRunName, ActivityKind.Consumer, JobTraceContext.Of(job),
         [
             new("renderqueue.job.id", job.Id),

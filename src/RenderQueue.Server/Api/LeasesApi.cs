@@ -102,16 +102,16 @@ internal static class LeasesApi
         var started = DateTimeOffset.UtcNow;
         var results = await store.CompleteManyAsync(
             [.. completions.Select(c => new CompletionRequest(new LeaseToken(c.JobId!, c.Attempt), c.Result))], ct); // an id that is no job's is refused on its own
-        foreach (var completed in results) if (completed.Job is { } job) ServerTracing.RecordReport("job complete", job, started);
-        return TypedResults.Ok(new CompleteLeasesResponse([.. results.Select(r => Outcome(r, metrics))]));
+        return TypedResults.Ok(new CompleteLeasesResponse([.. results.Select(r => Outcome(r, metrics, started))]));
     }
 
-    private static LeaseCompletionOutcome Outcome(CompletionResult result, RenderQueueMetrics metrics)
+    private static LeaseCompletionOutcome Outcome(CompletionResult result, RenderQueueMetrics metrics, DateTimeOffset started)
     {
         var (jobId, attempt) = (result.Lease.JobId, result.Lease.Attempt);
         if (result.Job is { } job)
         {
             metrics.Completed(job);
+            ServerTracing.RecordReport("job complete", job, started);
             return new LeaseCompletionOutcome(jobId, attempt, job.State, null);
         }
         var problem = ProblemExceptionHandler.ToProblem(result.Refusal!);

@@ -23,11 +23,9 @@ internal sealed partial class RetentionCleaner(
         using var timer = new PeriodicTimer(options.Value.Interval, time);
         do
         {
-            await CleanAsync(leading);
+            await RunPassAsync("clean up past retention", PurgeAsync, leading);
         } while (await timer.WaitForNextTickAsync(leading));
     }
-
-    internal Task CleanAsync(CancellationToken ct) => RunPassAsync("clean up past retention", PurgeAsync, ct);
 
     private async Task PurgeAsync(CancellationToken ct)
     {

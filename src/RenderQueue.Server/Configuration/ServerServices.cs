@@ -97,7 +97,6 @@ internal static class ServerServices
         services.AddMetrics();
         services.AddSingleton<JobStatsCache>();
         services.AddSingleton<MetricsRegistry>();
-        services.AddHostedService(p => p.GetRequiredService<MetricsRegistry>());
         services.AddSingleton<RenderQueueMetrics>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [StoreHealthCheck.ReadyTag]);
         return services;

@@ -8,9 +8,9 @@ namespace RenderQueue.Server.Metrics;
 /// meters that describe this host — the runtime's (<c>System.Runtime</c>, process-wide by nature) and ASP.NET Core's
 /// HTTP and Kestrel meters, which come from this host's <see cref="IMeterFactory"/>. Nothing is put in prometheus-net's
 /// static default registry, so two hosts in one process (the tests) never see each other's series.
-/// A hosted service so that the meters are followed from start-up: requests before the first scrape count too.
+/// Built when <c>/metrics</c> is mapped, at start-up, so the meters are followed from the first request on.
 /// </summary>
-internal sealed class MetricsRegistry : IHostedService, IDisposable
+internal sealed class MetricsRegistry : IDisposable
 {
     private const string RuntimeMeter = "System.Runtime";
 
@@ -33,10 +33,6 @@ internal sealed class MetricsRegistry : IHostedService, IDisposable
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
     public IMetricFactory Factory { get; }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _meters.Dispose();
 }

@@ -29,6 +29,7 @@ internal sealed class RenderQueueMetrics
     private readonly Gauge _jobs;
     private readonly Gauge _workersOnline;
     private readonly Gauge _leader;
+    private StoreStats? _applied; // the stats the gauges hold: the cache answers the same instance for a second
 
     public RenderQueueMetrics(MetricsRegistry registry, JobStatsCache stats, ILeaderElection election)
     {
@@ -51,7 +52,11 @@ internal sealed class RenderQueueMetrics
         registry.Registry.AddBeforeCollectCallback(async ct =>
         {
             await stats.RefreshAsync(ct); // at most once a second, however often Prometheus scrapes
-            if (stats.Latest is { } latest) SetStoreGauges(latest);
+            if (stats.Latest is { } latest && !ReferenceEquals(latest, _applied))
+            {
+                SetStoreGauges(latest);
+                _applied = latest;
+            }
             _leader.Set(election.CurrentTerm is null ? 0 : 1);
         });
     }

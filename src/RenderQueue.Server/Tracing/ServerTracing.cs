@@ -38,7 +38,7 @@ internal static class ServerTracing
     }
 
     /// <summary>A webhook delivery attempt, in the trace of the job it tells about.</summary>
-    public static Activity? StartDelivery(WebhookDelivery delivery) =>
+    public static Activity? StartDelivery(WebhookDelivery delivery) => !Source.HasListeners() ? null :
         Source.StartActivity("webhook deliver", ActivityKind.Client, JobTraceContext.Parse(delivery.TraceParent, delivery.TraceState), Tags(delivery.JobId))
             ?.SetTag("renderqueue.webhook.id", delivery.MessageId)
             .SetTag("renderqueue.webhook.event", delivery.Event.Type);
