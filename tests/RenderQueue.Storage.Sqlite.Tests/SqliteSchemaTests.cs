@@ -38,6 +38,30 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Contains("ix_jobs_finished", Plan(check, purge));
     }
 
+    [Fact]
+    public async Task A_database_from_before_trace_context_upgrades_and_keeps_its_jobs()
+    {
+        string path, oldJobId;
+        using (var store = Open(_folder.File("old.db")))
+        {
+            path = store.DatabasePath;
+            oldJobId = (await store.EnqueueAsync([Job()], CancellationToken.None)).Single().Job.Id;
+        }
+        using (var connection = Connect(path))
+        {
+            // What a file written by the previous release looks like: schema version 2, no trace columns.
+            Execute(connection, "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+        }
+
+        using var upgraded = Open(path);
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var traced = (await upgraded.EnqueueAsync([Job() with { TraceParent = traceParent }], CancellationToken.None)).Single().Job;
+
+        Assert.Null((await upgraded.GetAsync(oldJobId, CancellationToken.None))!.TraceParent);
+        Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
+        Assert.Equal(3L, upgraded.ReadPragma("user_version"));
+    }
+
     private SqliteJobStore Open(string path) => new(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);
 
     private static SqliteConnection Connect(string path)

@@ -181,33 +181,6 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         Assert.True(WalBytes(store) > 0, "A passive checkpoint keeps the log file for reuse; writers never waited.");
     }
 
-    [Fact]
-    public async Task A_database_from_before_trace_context_upgrades_and_keeps_its_jobs()
-    {
-        string path, oldJobId;
-        using (var store = Open())
-        {
-            path = store.DatabasePath;
-            oldJobId = (await store.EnqueueAsync([Job()], CancellationToken.None)).Single().Job.Id;
-        }
-        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            // What a file written by the previous release looks like: schema version 2, no trace columns.
-            connection.Open();
-            using var downgrade = connection.CreateCommand();
-            downgrade.CommandText = "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;";
-            downgrade.ExecuteNonQuery();
-        }
-
-        using var upgraded = new SqliteJobStore(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);
-        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        var traced = (await upgraded.EnqueueAsync([Job() with { TraceParent = traceParent }], CancellationToken.None)).Single().Job;
-
-        Assert.Null((await upgraded.GetAsync(oldJobId, CancellationToken.None))!.TraceParent);
-        Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
-        Assert.Equal(3L, upgraded.ReadPragma("user_version"));
-    }
-
     private static long WalBytes(SqliteJobStore store) => new FileInfo(store.DatabasePath + "-wal").Length;
 
     private SqliteJobStore Open(bool fullSync = false, long? maxWalBytes = null)
