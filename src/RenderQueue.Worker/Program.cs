@@ -34,8 +34,7 @@ internal static class Program
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
         }
-        builder.Services.AddRenderQueueWorker();
-        builder.Services.AddWorkerTracing(builder.Configuration);
+        builder.Services.AddRenderQueueWorker(builder.Configuration);
         // journald and plain files get no time of their own; UTC reads the same on every machine of a farm.
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -11,9 +11,13 @@ namespace RenderQueue.Worker.Configuration;
 
 internal static class WorkerServices
 {
-    /// <summary>The agent, bound to the <c>Worker</c> section, with every runner this worker knows.</summary>
-    public static IServiceCollection AddRenderQueueWorker(this IServiceCollection services)
+    /// <summary>
+    /// The agent, bound to the <c>Worker</c> section, with every runner this worker knows, and tracing when
+    /// <paramref name="configuration"/> names an endpoint: everything the worker program runs.
+    /// </summary>
+    public static IServiceCollection AddRenderQueueWorker(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddWorkerTracing(configuration);
         services.AddRenderQueueAgent();
         services.AddOptions<HostOptions>().Configure<IOptions<AgentOptions>>((host, agent) =>
         {

@@ -82,7 +82,7 @@ public sealed class WorkerConfigurationTests
         return new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddRenderQueueWorker()
+            .AddRenderQueueWorker(configuration)
             .BuildServiceProvider();
     }
 }

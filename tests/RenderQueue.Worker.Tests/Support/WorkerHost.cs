@@ -47,8 +47,7 @@ internal sealed class WorkerHost : IAsyncDisposable
             "--Worker:A1111:ProgressInterval=00:00:00.020",
         ];
         builder.Configuration.AddWorkerSources(WorkerCommandLine.Parse([.. defaults, .. args]), new Hashtable());
-        builder.Services.AddRenderQueueWorker();
-        builder.Services.AddWorkerTracing(builder.Configuration);
+        builder.Services.AddRenderQueueWorker(builder.Configuration);
         services(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
