@@ -28,12 +28,16 @@ internal sealed partial class Checkpointer : IDisposable
     private readonly Task _loop;
     private readonly Histogram<double>? _durations;
 
+    /// <summary>From a millisecond (an idle log) to a few seconds (a large log on a slow disk).</summary>
+    private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     // meter: where each checkpoint is recorded with how long it took and its mode (checkpoint.duration), so a latency
     // stall can be matched with one; null for none.
     public Checkpointer(string connectionString, bool fullSync, TimeSpan interval, long maxWalBytes, ILogger logger, Meter? meter = null)
     {
-        _durations = meter?.CreateHistogram<double>("checkpoint.duration", "s",
-            "WAL checkpoints and how long each took (mode passive, or restart: writers waited for it).");
+        _durations = meter?.CreateHistogram("checkpoint.duration", "s",
+            "WAL checkpoints and how long each took (mode passive, or restart: writers waited for it).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Schema.Configure(_connection, fullSync);

@@ -19,6 +19,7 @@ public sealed partial class MetricsSeriesTests
         "# TYPE renderqueue_jobs_submitted_total counter",
         "# TYPE renderqueue_leader gauge",
         "# TYPE renderqueue_leases_reaped_total counter",
+        "# TYPE renderqueue_storage_sqlite_checkpoint_duration histogram",
         "# TYPE renderqueue_workers_online gauge",
         "renderqueue_jobs{queue,state}",
         "renderqueue_jobs_completed_total{queue}",
@@ -30,6 +31,9 @@ public sealed partial class MetricsSeriesTests
         "renderqueue_jobs_submitted_total{queue}",
         "renderqueue_leader{}",
         "renderqueue_leases_reaped_total{}",
+        "renderqueue_storage_sqlite_checkpoint_duration_bucket{le,mode}",
+        "renderqueue_storage_sqlite_checkpoint_duration_count{mode}",
+        "renderqueue_storage_sqlite_checkpoint_duration_sum{mode}",
         "renderqueue_workers_online{}",
     ];
 
@@ -49,8 +53,11 @@ public sealed partial class MetricsSeriesTests
         Assert.Equal(abandoned.Id, (await http.LeaseAsync("gpu-1")).Single().Id);
         app.Clock.Advance(TimeSpan.FromSeconds(31)); // past the lease, so the reaper counts one
 
+        // The store's checkpointer runs on the wall clock (once a second by default), so its series appears once it has run.
         var text = await Http.EventuallyAsync(() => http.GetStringAsync("/metrics"),
-            t => t.Contains("renderqueue_leases_reaped_total 1\n", StringComparison.Ordinal), "the reaper to count the expired lease");
+            t => t.Contains("renderqueue_leases_reaped_total 1\n", StringComparison.Ordinal)
+                && t.Contains("renderqueue_storage_sqlite_checkpoint_duration_count", StringComparison.Ordinal),
+            "the reaper to count the expired lease and the store to record a checkpoint");
 
         Assert.Equal(Pinned.Order(StringComparer.Ordinal), Signatures(text, "renderqueue_"));
     }
