@@ -15,6 +15,7 @@ public sealed partial class RedisJobStore
             WorkerHash.Serialize(registration with { Id = id }),
             WorkerHash.Serialize(registration.Gpus),
             WorkerHash.Serialize(registration.Models),
+            WorkerHash.Serialize(registration.Backends),
         ], cancellationToken);
         return WorkerHash.Read(reply.Value, _time.GetUtcNow(), _rules.WorkerTtl);
     }
@@ -28,6 +29,7 @@ public sealed partial class RedisJobStore
             heartbeat.Gpus is null ? "" : WorkerHash.Serialize(heartbeat.Gpus),
             heartbeat.Models is null ? "" : WorkerHash.Serialize(heartbeat.Models),
             Flag(heartbeat.Draining),
+            heartbeat.Backends is null ? "" : WorkerHash.Serialize(heartbeat.Backends),
         ], cancellationToken);
         return ReadWorker(reply, workerId);
     }

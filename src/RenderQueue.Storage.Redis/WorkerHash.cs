@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace RenderQueue.Storage.Redis;
 
 /// <summary>
-/// A worker as a Redis hash: its registration JSON, GPUs and models (refreshed by heartbeats), current
+/// A worker as a Redis hash: its registration JSON, GPUs, models and backends (refreshed by heartbeats), current
 /// jobs, times and drain flags. The registry's sorted set <c>P:workers</c> is scored by last-seen time,
 /// so counting online workers is one ZCOUNT.
 /// </summary>
@@ -19,6 +19,7 @@ internal static class WorkerHash
         {
             Gpus = Deserialize<List<GpuInfo>>(f["gpus"]),
             Models = Deserialize<List<string>>(f["models"]),
+            Backends = f.Text("backends") is { } backends ? Deserialize<List<BackendInfo>>(backends) : [], // absent: registered before backends existed
         };
         var worker = new WorkerInfo
         {
@@ -30,7 +31,7 @@ internal static class WorkerHash
             DrainRequested = f.Flag("drain_requested"),
             Draining = f.Flag("draining"),
         };
-        return worker with { Status = WorkerInfo.StatusAt(worker.LastSeenAt, worker.Draining || worker.DrainRequested, now, ttl) };
+        return worker.WithStatusAt(now, ttl);
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, RenderQueueJson.Compact);

@@ -34,6 +34,7 @@ public sealed partial class SqliteJobStore
             {
                 Gpus = heartbeat.Gpus ?? worker.Registration.Gpus,
                 Models = heartbeat.Models ?? worker.Registration.Models,
+                Backends = heartbeat.Backends ?? worker.Registration.Backends,
             },
         }, cancellationToken);
 
@@ -82,5 +83,5 @@ public sealed partial class SqliteJobStore
     }
 
     private WorkerInfo WithStatus(WorkerInfo worker, DateTimeOffset now) =>
-        worker with { Status = WorkerInfo.StatusAt(worker.LastSeenAt, worker.Draining || worker.DrainRequested, now, _rules.WorkerTtl) };
+        worker.WithStatusAt(now, _rules.WorkerTtl);
 }

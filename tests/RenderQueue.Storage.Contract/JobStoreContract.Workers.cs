@@ -64,6 +64,46 @@ public abstract partial class JobStoreContract<TFixture>
     }
 
     [Fact]
+    public async Task A_worker_whose_backends_all_fail_is_unhealthy_with_their_reasons_until_one_answers()
+    {
+        await Store.RegisterWorkerAsync(new WorkerRegistration
+        {
+            Id = "w1",
+            Name = "w1",
+            Types = ["comfyui"],
+            Backends = [new BackendInfo("comfyui-0", "comfyui", "http://127.0.0.1:8188", 0, LoadedModels: ["a.safetensors"])],
+        }, None);
+        Assert.Equal(WorkerStatus.Online, (await Store.ListWorkersAsync(None)).Single().Status);
+
+        await Store.HeartbeatAsync("w1", new WorkerHeartbeat
+        {
+            Backends = [new BackendInfo("comfyui-0", "comfyui", "http://127.0.0.1:8188", 0, BackendState.Unhealthy, "connection refused")],
+        }, None);
+        var sick = (await Store.ListWorkersAsync(None)).Single();
+        Assert.Equal(WorkerStatus.Unhealthy, sick.Status);
+        Assert.Equal("comfyui-0: connection refused", sick.StatusReason);
+
+        await Store.HeartbeatAsync("w1", new WorkerHeartbeat { CurrentJobs = [] }, None); // no backends sent: the last ones stay
+        Assert.Equal(WorkerStatus.Unhealthy, (await Store.ListWorkersAsync(None)).Single().Status);
+
+        await Store.HeartbeatAsync("w1", new WorkerHeartbeat
+        {
+            Backends = [new BackendInfo("comfyui-0", "comfyui", "http://127.0.0.1:8188", 0, BackendState.Loading, LoadedModels: ["b.safetensors"])],
+        }, None);
+        var back = (await Store.ListWorkersAsync(None)).Single();
+        Assert.Equal(WorkerStatus.Online, back.Status);
+        Assert.Null(back.StatusReason);
+        Assert.Equal(["b.safetensors"], back.Registration.Backends.Single().LoadedModels);
+
+        await Store.RequestDrainAsync("w1", None);
+        await Store.HeartbeatAsync("w1", new WorkerHeartbeat
+        {
+            Backends = [new BackendInfo("comfyui-0", "comfyui", null, 0, BackendState.Unhealthy, "down")],
+        }, None);
+        Assert.Equal(WorkerStatus.Draining, (await Store.ListWorkersAsync(None)).Single().Status); // draining outranks unhealthy
+    }
+
+    [Fact]
     public async Task A_drain_request_reaches_the_worker_in_its_next_heartbeat()
     {
         await RegisterWorker("w1");

@@ -23,9 +23,21 @@ public sealed record LeaseJobsRequest
     /// <summary>Seconds to wait for a job when none is ready, at most 30. Default 0: answer at once.</summary>
     public TimeSpan Wait { get; init; }
 
-    /// <summary>Free VRAM now, in MiB, when it changed since the last heartbeat.</summary>
+    /// <summary>Free VRAM now, in MiB, when it changed since the last heartbeat. Read as one GPU; older workers send
+    /// it, newer ones send <see cref="GpusFree"/>.</summary>
     public long? FreeVramMb { get; init; }
+
+    /// <summary>One entry per free slot: the GPU it runs on and, for workers with backends, which backend. Each leased
+    /// job is placed on one of them (its <c>assigned_gpu</c>). Null: <see cref="MaxJobs"/> slots on no particular GPU.</summary>
+    public IReadOnlyList<FreeGpuSlot>? GpusFree { get; init; }
 }
+
+/// <summary>A free slot offered in a lease request: a GPU (by its index in the worker's registration), what
+/// <c>nvidia-smi</c> reports free on it (informational: VRAM is matched against the GPU's total minus what the jobs
+/// placed on it reserve, since a backend holding a warm model reports little free), and the backend that would run
+/// the job, when the worker has backends.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record FreeGpuSlot(int Index, long? VramFreeMb = null, string? Backend = null);
 
 /// <summary>The reply to a lease: the jobs (possibly none) and how long their leases last.</summary>
 public sealed record LeaseJobsResponse(IReadOnlyList<Job> Jobs, TimeSpan LeaseDuration);

@@ -82,6 +82,13 @@ public sealed record Job
     /// <summary>The worker holding the lease while running.</summary>
     public string? WorkerId { get; init; }
 
+    /// <summary>The GPU the running attempt was placed on; null when the worker named none.</summary>
+    public AssignedGpu? AssignedGpu { get; init; }
+
+    /// <summary>Why a job that could run is held back, for people: e.g. waiting for a GPU larger than the one it ran
+    /// out of memory on. Null when it is not held.</summary>
+    public string? WaitReason { get; init; }
+
     /// <summary>When the lease runs out unless renewed (store clock).</summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
 

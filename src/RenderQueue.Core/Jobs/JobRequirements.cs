@@ -5,18 +5,22 @@ namespace RenderQueue.Core.Jobs;
 /// <summary>What a worker must have to run a job, beyond running its type.</summary>
 /// <param name="Labels">Every label must be among the worker's labels (e.g. <c>region=eu</c>, <c>nvme</c>).</param>
 /// <param name="Models">Every model must be installed on the worker (e.g. a checkpoint file name).</param>
-/// <param name="MinVramMb">Free VRAM the worker must report, in MiB.</param>
+/// <param name="MinVramMb">VRAM the job needs on one GPU, in MiB: that GPU's total minus what the jobs already placed
+/// on it reserve must be at least this.</param>
+/// <param name="VramAboveMb">The job needs a GPU whose total VRAM is more than this, in MiB. Set by an <c>oom</c>
+/// failure to the total of the GPU it ran out of memory on, so the retry goes to a larger GPU, never the same one.</param>
 public sealed record JobRequirements(
     IReadOnlyList<string>? Labels = null,
     IReadOnlyList<string>? Models = null,
-    long? MinVramMb = null)
+    long? MinVramMb = null,
+    long? VramAboveMb = null)
 {
     /// <summary>Requirements that every worker meets.</summary>
     public static JobRequirements None { get; } = new();
 
     /// <summary>True when there is nothing to check beyond the job type.</summary>
     [JsonIgnore]
-    public bool IsEmpty => (Labels is null || Labels.Count == 0) && (Models is null || Models.Count == 0) && MinVramMb is null;
+    public bool IsEmpty => (Labels is null || Labels.Count == 0) && (Models is null || Models.Count == 0) && MinVramMb is null && VramAboveMb is null;
 
     /// <summary>Whether a worker with these capabilities may run the job.</summary>
     public bool IsMetBy(WorkerCapabilities worker)

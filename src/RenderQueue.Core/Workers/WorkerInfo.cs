@@ -9,6 +9,8 @@ public enum WorkerStatus
     Draining = 1,
     /// <summary>No heartbeat within the worker time-to-live.</summary>
     Offline = 2,
+    /// <summary>Heartbeats arrive, but none of its backends is healthy: it leases nothing until one answers again.</summary>
+    Unhealthy = 3,
 }
 
 /// <summary>A registered worker as the registry knows it.</summary>
@@ -26,13 +28,28 @@ public sealed record WorkerInfo
     /// <summary>The worker reported that it is draining.</summary>
     public bool Draining { get; init; }
 
-    /// <summary>Computed by the store from <see cref="LastSeenAt"/> and its worker time-to-live.</summary>
+    /// <summary>Computed by the store from <see cref="LastSeenAt"/>, its worker time-to-live and the backends'
+    /// health; precedence offline &gt; draining &gt; unhealthy &gt; online.</summary>
     public WorkerStatus Status { get; init; }
+
+    /// <summary>Why the worker is <see cref="WorkerStatus.Unhealthy"/>: its backends' reasons; null otherwise.</summary>
+    public string? StatusReason { get; init; }
 
     /// <summary>Free VRAM summed over its GPUs, in MiB; null without GPUs.</summary>
     public long? FreeVramMb => Registration.Gpus.Count == 0 ? null : Registration.Gpus.Sum(g => g.VramFreeMb);
 
-    /// <summary>The status at <paramref name="now"/> for a registry whose entries go stale after <paramref name="ttl"/>.</summary>
-    public static WorkerStatus StatusAt(DateTimeOffset lastSeen, bool draining, DateTimeOffset now, TimeSpan ttl) =>
-        now - lastSeen > ttl ? WorkerStatus.Offline : draining ? WorkerStatus.Draining : WorkerStatus.Online;
+    /// <summary>This worker with its <see cref="Status"/> and <see cref="StatusReason"/> as of <paramref name="now"/>, for a
+    /// registry whose entries go stale after <paramref name="ttl"/>: offline &gt; draining &gt; unhealthy &gt; online.</summary>
+    public WorkerInfo WithStatusAt(DateTimeOffset now, TimeSpan ttl)
+    {
+        var backends = Registration.Backends;
+        var status = now - LastSeenAt > ttl ? WorkerStatus.Offline
+            : Draining || DrainRequested ? WorkerStatus.Draining
+            : backends.Count > 0 && !backends.Any(b => b.IsHealthy) ? WorkerStatus.Unhealthy
+            : WorkerStatus.Online;
+        var reason = status == WorkerStatus.Unhealthy
+            ? string.Join("; ", backends.Select(b => $"{b.Id}: {b.Reason ?? "unhealthy"}"))
+            : null;
+        return this with { Status = status, StatusReason = reason };
+    }
 }

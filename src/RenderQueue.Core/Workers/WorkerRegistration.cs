@@ -27,6 +27,10 @@ public sealed record WorkerRegistration
     /// <summary>Its GPUs; empty on a machine without <c>nvidia-smi</c>.</summary>
     public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
 
+    /// <summary>Its backends, each bound to a GPU, with health and warm models; empty for runners without one
+    /// (<c>simulated</c>, <c>command</c>).</summary>
+    public IReadOnlyList<BackendInfo> Backends { get; init; } = [];
+
     /// <summary>Jobs it runs at once.</summary>
     public int Concurrency { get; init; } = 1;
 
@@ -52,6 +56,9 @@ public sealed record WorkerHeartbeat
 
     /// <summary>Fresh model list; null keeps the last one.</summary>
     public IReadOnlyList<string>? Models { get; init; }
+
+    /// <summary>Fresh backend states and warm models; null keeps the last ones.</summary>
+    public IReadOnlyList<BackendInfo>? Backends { get; init; }
 
     /// <summary>True once the worker has stopped leasing (drain).</summary>
     public bool Draining { get; init; }

@@ -1,8 +1,8 @@
 -- RegisterWorkerAsync: (re)creates the worker's entry; registering again starts it afresh.
--- arg: id, registration JSON, GPUs JSON, models JSON.
+-- arg: id, registration JSON, GPUs JSON, models JSON, backends JSON.
 local key = gk('worker:' .. arg(1))
 redis.call('DEL', key)
-redis.call('HSET', key, 'id', arg(1), 'reg', arg(2), 'gpus', arg(3), 'models', arg(4), 'registered', ARGV[2],
+redis.call('HSET', key, 'id', arg(1), 'reg', arg(2), 'gpus', arg(3), 'models', arg(4), 'backends', arg(5), 'registered', ARGV[2],
   'seen', ARGV[2], 'jobs', '[]')
 redis.call('ZADD', gk('workers'), NOW, arg(1))
 return reply('ok', redis.call('HGETALL', key))
