@@ -10,13 +10,15 @@ namespace RenderQueue.Storage.Redis;
 /// A job as a Redis hash. Scalars are fields the scripts read and change (times as Unix milliseconds,
 /// the state as its wire name); JSON written by clients (payload, metadata, result, error, requirements,
 /// artifacts) is kept verbatim and never decoded by Lua, so it round-trips byte for byte.
-/// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>;
+/// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>,
+/// <c>a{k}:gpu</c>, <c>a{k}:warm</c>; the running attempt's GPU in <c>gpu</c> (and <c>gpu_key</c>); the affinity models,
+/// folded, in <c>aff</c>;
 /// artifact <c>name</c> in <c>art:{name}</c> as <c>{ordinal}|{json}</c>.
 /// </summary>
 internal static class JobHash
 {
     /// <summary>Values per job of the enqueue script, in its field order.</summary>
-    public const int EnqueueFieldCount = 18;
+    public const int EnqueueFieldCount = 20;
 
     public static Job Read(RedisResult flat)
     {
@@ -48,6 +50,7 @@ internal static class JobHash
             Error = f.Text("error") is { } error ? Deserialize<JobError>(error) : null,
             Attempts = Attempts(f, attempt),
             WorkerId = f.Text("worker"),
+            AssignedGpu = f.Text("gpu") is { } gpu ? Deserialize<AssignedGpu>(gpu) : null,
             LeaseExpiresAt = f.OptionalTime("lease"),
             CancelRequested = f.Flag("cancel"),
             FlagReason = f.Text("flag"),
@@ -99,6 +102,8 @@ internal static class JobHash
         arguments.Add(requirements.MinVramMb is { } vram ? vram : "");
         arguments.Add(job.TraceParent ?? "");
         arguments.Add(job.TraceState ?? "");
+        arguments.Add(requirements.VramAboveMb is { } above ? above : "");
+        arguments.Add(JobAffinity.ModelsOf(job.Type, job.Payload, requirements) is { Count: > 0 } affinity ? JsonSerializer.Serialize(affinity) : "");
     }
 
     /// <summary>
@@ -138,7 +143,9 @@ internal static class JobHash
                 f.Time($"a{k}:s"),
                 f.OptionalTime($"a{k}:e"),
                 f.Text($"a{k}:o"),
-                f.Text($"a{k}:err") is { } error ? Deserialize<JobError>(error) : null));
+                f.Text($"a{k}:err") is { } error ? Deserialize<JobError>(error) : null,
+                f.Text($"a{k}:gpu") is { } gpu ? Deserialize<AssignedGpu>(gpu) : null,
+                f.Text($"a{k}:warm") is { } warm ? warm == "1" : null));
         }
         return attempts;
     }

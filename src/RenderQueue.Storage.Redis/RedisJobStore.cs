@@ -62,7 +62,7 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
 
     public async Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
-        if (request.Types.Count == 0 || request.MaxJobs < 1) return [];
+        if (request.Types.Count == 0 || request.MaxJobs < 1 && request.Slots.Count == 0) return [];
         var capabilities = request.Capabilities;
         var reply = await RunAsync(_scripts.Lease,
         [
@@ -75,8 +75,14 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
             capabilities.FreeVramMb is { } vram ? vram : "",
             JsonSerializer.Serialize(request.Types.Distinct(StringComparer.Ordinal)),
             JsonSerializer.Serialize(request.Queues),
+            LeaseSlots.Json(request.Slots),
+            Milliseconds(request.AffinityWait),
+            request.FleetWarmModels is { } fleet ? JsonSerializer.Serialize(fleet.Select(JobHash.Fold)) : "",
         ], cancellationToken);
-        return [.. reply.Items.Select(JobHash.Read)];
+        var items = reply.Items;
+        if ((string?)items[0] is { Length: > 0 } until)
+            request.Deferral?.Note(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(until, System.Globalization.CultureInfo.InvariantCulture)));
+        return [.. items.Skip(1).Select(JobHash.Read)];
     }
 
     public Task<Job> RenewAsync(LeaseToken lease, JobProgress? progress, TimeSpan leaseDuration, CancellationToken cancellationToken) =>

@@ -53,23 +53,34 @@ internal static class JobTable
     public static long Insert(Commands sql, Job job) => (long)sql.Scalar(
         """
         INSERT INTO jobs (id, queue, type, state, priority, run_at, queued_at, lease_expires_at, deadline, finished_at,
-                          batch_key, idempotency_key, requirements, payload, body, trace_parent, trace_state)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                          batch_key, idempotency_key, requirements, payload, body, trace_parent, trace_state, affinity,
+                          gpu, reserved_vram_mb)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
         RETURNING seq
         """,
         job.Id, job.Queue, job.Type, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt),
         UnixTime.Ms(job.LeaseExpiresAt), Deadline(job), UnixTime.Ms(job.FinishedAt), job.BatchKey, job.IdempotencyKey,
         job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Compact),
-        job.Payload.GetRawText(), Body(job), job.TraceParent, job.TraceState)!;
+        job.Payload.GetRawText(), Body(job), job.TraceParent, job.TraceState, Affinity(job), Gpu(job), Reserved(job))!;
 
     public static void Update(Commands sql, long seq, Job job) => sql.Execute(
         """
         UPDATE jobs SET state = $2, priority = $3, run_at = $4, queued_at = $5, lease_expires_at = $6, deadline = $7,
-                        finished_at = $8, body = $9
+                        finished_at = $8, body = $9, gpu = $10, reserved_vram_mb = $11
         WHERE seq = $1
         """,
         seq, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt), UnixTime.Ms(job.LeaseExpiresAt),
-        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job));
+        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job), Gpu(job), Reserved(job));
+
+    /// <summary>The job's affinity models as the <c>affinity</c> column keeps them: a JSON array, or null for none.</summary>
+    private static string? Affinity(Job job) =>
+        JobAffinity.ModelsOf(job.Type, job.Payload, job.Requirements) is { Count: > 0 } models ? JsonSerializer.Serialize(models) : null;
+
+    /// <summary>The GPU a running attempt is placed on (see <see cref="Core.Storage.LeaseSlot.KeyOf"/>); null otherwise.</summary>
+    private static string? Gpu(Job job) =>
+        job is { State: JobState.Running, AssignedGpu: { } gpu, WorkerId: { } worker } ? Core.Storage.LeaseSlot.KeyOf(worker, gpu) : null;
+
+    private static long? Reserved(Job job) => Gpu(job) is null ? null : job.Requirements.MinVramMb;
 
     private static long? Deadline(Job job) =>
         job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;

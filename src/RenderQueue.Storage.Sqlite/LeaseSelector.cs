@@ -1,16 +1,16 @@
-using System.Text.Json;
-using RenderQueue.Core.Jobs;
-using RenderQueue.Core.Json;
 using RenderQueue.Core.Storage;
 
 namespace RenderQueue.Storage.Sqlite;
 
 /// <summary>
-/// Picks the jobs a lease takes. Each (queue, type) pair the worker serves is a stream of ready jobs in
-/// lease order, read from the partial index <c>ix_jobs_ready</c> a few rows at a time; the streams are merged
-/// by (priority desc, seq asc) and each head is checked against the worker's capabilities. Cost is
-/// O(streams · log n) for jobs without requirements, bounded by the scan limit otherwise.
+/// Picks the jobs a lease takes and the slot each goes to (lease.lua mirrors this). Each (queue, type) pair the
+/// worker serves is a stream of ready jobs in lease order, read from the partial index <c>ix_jobs_ready</c> a few rows
+/// at a time; the streams are merged by (priority desc, seq asc) and each head is checked against the worker's
+/// capabilities and the free slots (<see cref="SlotBoard"/>: backend type, one GPU's unreserved VRAM, warm-model
+/// affinity). Cost is O(streams · log n) for jobs without requirements, bounded by the scan limit otherwise.
 /// When the first job has a batch key, the rest of the lease is filled only with jobs of that batch.
+/// Warm preference: a slot about to take a job it is cold for first looks (by <c>ready_models</c>) for a job of the
+/// same priority warm on it that became ready at most the affinity wait after that job, and takes it instead.
 /// </summary>
 internal static class LeaseSelector
 {
@@ -18,17 +18,27 @@ internal static class LeaseSelector
 
     // Built once: every lease runs these, and the commands cache is keyed by their text.
     private static readonly string BatchMates =
-        $"SELECT seq, type, requirements FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4";
+        $"SELECT seq, type, priority, queued_at, requirements, batch_key, affinity FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4";
     private static readonly string ReadyPage =
         $"""
-        SELECT seq, priority, requirements, batch_key FROM jobs
+        SELECT seq, priority, queued_at, requirements, batch_key, affinity FROM jobs
         WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
         ORDER BY priority DESC, seq LIMIT $5
         """;
+    private const string WarmPage =
+        """
+        SELECT j.seq, j.queued_at, j.requirements, j.batch_key, j.affinity FROM ready_models r JOIN jobs j ON j.seq = r.seq
+        WHERE r.model = $1 AND r.queue = $2 AND r.type = $3 AND r.priority = $4 AND r.seq > $5
+        ORDER BY r.seq LIMIT $6
+        """;
+    private static readonly string ReservedOnGpu = $"SELECT COALESCE(SUM(reserved_vram_mb), 0) FROM jobs WHERE gpu = $1 AND {StateSql.IsRunning}";
 
-    public static List<long> Select(Commands sql, LeaseRequest request, IReadOnlyList<string> queues, int scanLimit)
+    public static List<Placement> Select(Commands sql, LeaseRequest request, IReadOnlyList<string> queues, int scanLimit, DateTimeOffset now)
     {
-        var chosen = new List<long>(request.MaxJobs);
+        var board = new SlotBoard(request, gpu => (long)sql.Scalar(ReservedOnGpu, gpu)!);
+        var affinity = new AffinityRule(request, now);
+        var chosen = new List<Placement>(board.Count);
+        var taken = new HashSet<long>();
         var heads = new PriorityQueue<Stream, (long NegPriority, long Seq)>();
         foreach (var queue in queues)
         {
@@ -40,58 +50,128 @@ internal static class LeaseSelector
         }
 
         var scanned = 0;
-        string? batchKey = null;
-        var batchQueue = "";
-        while (chosen.Count < request.MaxJobs && scanned < scanLimit && heads.TryDequeue(out var stream, out _))
+        string? batchQueue = null;
+        while (board.Free > 0 && scanned < scanLimit && heads.TryDequeue(out var stream, out _))
         {
             scanned++;
             var candidate = stream.Current;
-            if (Meets(candidate.Requirements, request.Capabilities))
+            if (!taken.Contains(candidate.Seq) && candidate.Requirements.IsMetByWorker(request.Capabilities))
             {
-                chosen.Add(candidate.Seq);
-                if (chosen.Count == 1 && candidate.BatchKey is { } key)
+                var options = board.Options(candidate, affinity);
+                if (affinity.IsOn && options.Count > 0)
                 {
-                    (batchKey, batchQueue) = (key, stream.Queue);
-                    break;
+                    scanned += PreferWarm(sql, request, queues, board, affinity, candidate, options, chosen, taken);
+                    if (BatchStarted(chosen)) batchQueue = chosen[0].Candidate.Queue;
+                    options = batchQueue is null ? board.Options(candidate, affinity) : [];
                 }
+                if (options.Count > 0)
+                {
+                    Place(board.Take(candidate, board.Best(candidate, options)), chosen, taken);
+                    if (BatchStarted(chosen)) batchQueue = candidate.Queue;
+                }
+                if (batchQueue is not null) break;
             }
             if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key);
         }
 
-        if (batchKey is not null && chosen.Count < request.MaxJobs)
-            AddBatchMates(sql, request, chosen, batchQueue, batchKey, scanLimit);
+        if (batchQueue is not null && board.Free > 0) AddBatchMates(sql, request, board, affinity, chosen, taken, batchQueue, scanLimit);
         return chosen;
     }
 
-    /// <summary>Jobs of the same batch (same queue) join the first one, in submit order.</summary>
-    private static void AddBatchMates(Commands sql, LeaseRequest request, List<long> chosen, string queue, string batchKey, int scanLimit)
+    private static bool BatchStarted(List<Placement> chosen) => chosen.Count == 1 && chosen[0].Candidate.BatchKey is not null;
+
+    private static void Place(Placement placement, List<Placement> chosen, HashSet<long> taken)
     {
-        using var reader = sql.Query(BatchMates, batchKey, queue, chosen[0], scanLimit);
-        while (chosen.Count < request.MaxJobs && reader.Read())
-        {
-            var requirements = reader.IsDBNull(2) ? null : reader.GetString(2);
-            if (request.Types.Contains(reader.GetString(1), StringComparer.Ordinal) && Meets(requirements, request.Capabilities))
-                chosen.Add(reader.GetInt64(0));
-        }
+        chosen.Add(placement);
+        taken.Add(placement.Candidate.Seq);
     }
 
-    private static bool Meets(string? requirements, WorkerCapabilities capabilities) =>
-        requirements is null ||
-        JsonSerializer.Deserialize<JobRequirements>(requirements, RenderQueueJson.Compact)!.IsMetBy(capabilities);
+    /// <summary>
+    /// Each of <paramref name="options"/> that is cold for <paramref name="first"/> but has models warm takes instead
+    /// the oldest job of the same priority warm on it, if that one became ready at most the affinity wait after
+    /// <paramref name="first"/> (so warm preference never holds a job up by more than that) and fits. Returns the
+    /// candidates looked at.
+    /// </summary>
+    private static int PreferWarm(
+        Commands sql, LeaseRequest request, IReadOnlyList<string> queues, SlotBoard board, AffinityRule affinity,
+        LeaseCandidate first, List<int> options, List<Placement> chosen, HashSet<long> taken)
+    {
+        var looked = 0;
+        foreach (var slot in options)
+        {
+            if (!board.IsFree(slot) || board.WarmModels(slot).Count == 0 || board.IsWarm(first, slot)) continue;
+            foreach (var warm in WarmCandidates(sql, request, queues, board, slot, first))
+            {
+                looked++;
+                if (taken.Contains(warm.Seq) || warm.QueuedAtMs > first.QueuedAtMs + affinity.WaitMs) continue;
+                if (!warm.Requirements.IsMetByWorker(request.Capabilities) || !board.Fits(warm, slot)) continue;
+                Place(board.Take(warm, slot), chosen, taken);
+                if (BatchStarted(chosen)) return looked;
+                break;
+            }
+        }
+        return looked;
+    }
 
-    private readonly record struct Candidate(long Seq, long Priority, string? Requirements, string? BatchKey);
+    /// <summary>Ready jobs after <paramref name="first"/> at its priority with a model warm on the slot, oldest first
+    /// (a page per model, queue and type).</summary>
+    private static IEnumerable<LeaseCandidate> WarmCandidates(
+        Commands sql, LeaseRequest request, IReadOnlyList<string> queues, SlotBoard board, int slot, LeaseCandidate first)
+    {
+        var found = new SortedDictionary<long, LeaseCandidate>();
+        var slotType = board.TypeOf(slot);
+        foreach (var model in board.WarmModels(slot))
+        {
+            foreach (var queue in queues)
+            {
+                foreach (var type in request.Types)
+                {
+                    if (slotType is not null && !string.Equals(slotType, type, StringComparison.Ordinal)) continue;
+                    using var reader = sql.Query(WarmPage, model, queue, type, first.Priority, first.Seq, PageSize);
+                    while (reader.Read())
+                    {
+                        var seq = reader.GetInt64(0);
+                        if (found.ContainsKey(seq)) continue;
+                        found[seq] = new LeaseCandidate(seq, queue, type, first.Priority, reader.IsDBNull(1) ? 0 : reader.GetInt64(1),
+                            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                            reader.IsDBNull(4) ? null : reader.GetString(4));
+                    }
+                }
+            }
+        }
+        return found.Values;
+    }
+
+    /// <summary>Jobs of the same batch (same queue) join the first one, in submit order, each on a slot it fits.</summary>
+    private static void AddBatchMates(
+        Commands sql, LeaseRequest request, SlotBoard board, AffinityRule affinity, List<Placement> chosen, HashSet<long> taken,
+        string queue, int scanLimit)
+    {
+        var first = chosen[0].Candidate;
+        using var reader = sql.Query(BatchMates, first.BatchKey, queue, first.Seq, scanLimit);
+        while (board.Free > 0 && reader.Read())
+        {
+            var mate = new LeaseCandidate(reader.GetInt64(0), queue, reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6));
+            if (taken.Contains(mate.Seq) || !request.Types.Contains(mate.Type, StringComparer.Ordinal)
+                || !mate.Requirements.IsMetByWorker(request.Capabilities)) continue;
+            var options = board.Options(mate, affinity);
+            if (options.Count > 0) Place(board.Take(mate, board.Best(mate, options)), chosen, taken);
+        }
+    }
 
     /// <summary>Ready jobs of one queue and type, in lease order, fetched a page at a time.</summary>
     private sealed class Stream(string queue, string type)
     {
         public string Queue => queue;
 
-        private readonly Queue<Candidate> _buffer = new();
+        private readonly Queue<LeaseCandidate> _buffer = new();
         private long _afterPriority = long.MaxValue;
         private long _afterSeq = long.MinValue;
         private bool _exhausted;
 
-        public Candidate Current { get; private set; }
+        public LeaseCandidate Current { get; private set; } = null!;
 
         public (long, long) Key => (-Current.Priority, Current.Seq);
 
@@ -110,8 +190,9 @@ internal static class LeaseSelector
             while (reader.Read())
             {
                 read++;
-                var candidate = new Candidate(reader.GetInt64(0), reader.GetInt64(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                var candidate = new LeaseCandidate(reader.GetInt64(0), queue, type, reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5));
                 _buffer.Enqueue(candidate);
                 (_afterPriority, _afterSeq) = (candidate.Priority, candidate.Seq);
             }

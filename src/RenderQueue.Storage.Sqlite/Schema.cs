@@ -150,7 +150,49 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
         ALTER TABLE jobs ADD COLUMN trace_state TEXT;
         """,
+        // Placement on GPUs (issue 16). affinity: the job's affinity models, folded, as a JSON array (null: none),
+        // written once at submit. gpu and reserved_vram_mb: the GPU a running attempt is placed on and the VRAM it
+        // reserves there, both derived from the job on every write (null once it leaves running), so every way out
+        // of running frees the reservation. ready_models: queued jobs by affinity model, kept by triggers, so a warm
+        // slot finds its oldest warm job by index. Older files upgrade with no affinity on their jobs.
+        $"""
+        ALTER TABLE jobs ADD COLUMN affinity TEXT;
+        ALTER TABLE jobs ADD COLUMN gpu TEXT;
+        ALTER TABLE jobs ADD COLUMN reserved_vram_mb INTEGER;
+        CREATE INDEX ix_jobs_gpu ON jobs(gpu) WHERE gpu IS NOT NULL;
+
+        CREATE TABLE ready_models (
+            model TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            type TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (model, queue, type, priority, seq)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER tr_ready_models_insert AFTER INSERT ON jobs
+        WHEN NEW.affinity IS NOT NULL AND NEW.{StateSql.IsQueued}
+        BEGIN
+            INSERT INTO ready_models SELECT value, NEW.queue, NEW.type, NEW.priority, NEW.seq FROM json_each(NEW.affinity);
+        END;
+        CREATE TRIGGER tr_ready_models_update AFTER UPDATE OF state, priority ON jobs
+        WHEN NEW.affinity IS NOT NULL AND (OLD.{StateSql.IsQueued} OR NEW.{StateSql.IsQueued})
+        BEGIN
+            DELETE FROM ready_models WHERE model IN (SELECT value FROM json_each(OLD.affinity))
+                AND queue = OLD.queue AND type = OLD.type AND priority = OLD.priority AND seq = OLD.seq;
+            INSERT INTO ready_models SELECT value, NEW.queue, NEW.type, NEW.priority, NEW.seq FROM json_each(NEW.affinity)
+                WHERE NEW.{StateSql.IsQueued};
+        END;
+        CREATE TRIGGER tr_ready_models_delete AFTER DELETE ON jobs
+        WHEN OLD.affinity IS NOT NULL AND OLD.{StateSql.IsQueued}
+        BEGIN
+            DELETE FROM ready_models WHERE model IN (SELECT value FROM json_each(OLD.affinity))
+                AND queue = OLD.queue AND type = OLD.type AND priority = OLD.priority AND seq = OLD.seq;
+        END;
+        """,
     ];
+
+    /// <summary>The schema version a database has once every step ran (its <c>user_version</c>).</summary>
+    internal static int Version => Steps.Length;
 
     /// <summary>Puts the connection in WAL mode and brings the schema up to date, including for <paramref name="states"/>.</summary>
     public static void Apply(SqliteConnection connection, bool fullSync, StateSql states)

@@ -86,13 +86,14 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         _writer.WriteAsync<IReadOnlyList<Job>>(context =>
         {
             var queues = LeasableQueues(context.Sql, request.Queues);
-            if (queues.Count == 0 || request.Types.Count == 0 || request.MaxJobs < 1) return [];
-            var chosen = LeaseSelector.Select(context.Sql, request, queues, _rules.LeaseScanLimit);
+            if (queues.Count == 0 || request.Types.Count == 0 || request.MaxJobs < 1 && request.Slots.Count == 0) return [];
             var now = Now;
+            var chosen = LeaseSelector.Select(context.Sql, request, queues, _rules.LeaseScanLimit, now);
             var leased = new List<Job>(chosen.Count);
-            foreach (var seq in chosen)
+            foreach (var (candidate, slot, warm) in chosen)
             {
-                var change = JobLifecycle.Lease(JobTable.LoadBySeq(context.Sql, seq), request.WorkerId, now, request.LeaseDuration);
+                var seq = candidate.Seq;
+                var change = JobLifecycle.Lease(JobTable.LoadBySeq(context.Sql, seq), request.WorkerId, now, request.LeaseDuration, slot?.Gpu, warm);
                 leased.Add(ChangeRecorder.Apply(context, seq, change));
             }
             return leased;

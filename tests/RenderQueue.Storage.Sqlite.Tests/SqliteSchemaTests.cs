@@ -50,7 +50,7 @@ public sealed class SqliteSchemaTests : IDisposable
         using (var connection = Connect(path))
         {
             // What a file written by the previous release looks like: schema version 2, no trace columns.
-            Execute(connection, "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            Execute(connection, UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
         }
 
         using var upgraded = Open(path);
@@ -59,7 +59,47 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Null((await upgraded.GetAsync(oldJobId, CancellationToken.None))!.TraceParent);
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
-        Assert.Equal(3L, upgraded.ReadPragma("user_version"));
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
+    }
+
+    /// <summary>What the placement step (version 4) added, undone.</summary>
+    private const string UndoPlacement =
+        """
+        DROP TRIGGER tr_ready_models_insert; DROP TRIGGER tr_ready_models_update; DROP TRIGGER tr_ready_models_delete;
+        DROP TABLE ready_models; DROP INDEX ix_jobs_gpu;
+        ALTER TABLE jobs DROP COLUMN affinity; ALTER TABLE jobs DROP COLUMN gpu; ALTER TABLE jobs DROP COLUMN reserved_vram_mb;
+        """;
+
+    [Fact]
+    public async Task A_database_from_before_GPU_placement_upgrades_and_its_jobs_lease_on_slots()
+    {
+        string path, oldJobId;
+        using (var store = Open(_folder.File("before-placement.db")))
+        {
+            path = store.DatabasePath;
+            oldJobId = (await store.EnqueueAsync([Job() with { Requirements = new JobRequirements(MinVramMb: 20_000) }], CancellationToken.None)).Single().Job.Id;
+        }
+        using (var connection = Connect(path))
+        {
+            Execute(connection, UndoPlacement + "PRAGMA user_version = 3;");
+        }
+
+        using var upgraded = Open(path);
+        var gpu = new AssignedGpu(0, "RTX 4090", 24_564);
+        var request = new Core.Storage.LeaseRequest
+        {
+            WorkerId = "w",
+            Types = ["simulated"],
+            Slots = [Core.Storage.LeaseSlot.On("w", gpu)],
+            LeaseDuration = TimeSpan.FromSeconds(30),
+        };
+        await upgraded.EnqueueAsync([Job() with { Requirements = new JobRequirements(MinVramMb: 20_000) }], CancellationToken.None);
+
+        var leased = Assert.Single(await upgraded.LeaseAsync(request, CancellationToken.None));
+        Assert.Equal(oldJobId, leased.Id);
+        Assert.Equal(gpu, leased.AssignedGpu);
+        Assert.Empty(await upgraded.LeaseAsync(request, CancellationToken.None)); // the old job reserves its GPU
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
 
     private SqliteJobStore Open(string path) => new(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);

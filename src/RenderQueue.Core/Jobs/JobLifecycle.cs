@@ -43,7 +43,9 @@ public static class JobLifecycle
         return new JobChange(job, null, JobEventTypes.Submitted);
     }
 
-    public static JobChange Lease(Job job, string workerId, DateTimeOffset now, TimeSpan leaseDuration)
+    /// <summary>The job starts on <paramref name="workerId"/>, placed on <paramref name="gpu"/> when the worker named
+    /// slots, <paramref name="warm"/> telling whether one of its models was loaded there.</summary>
+    public static JobChange Lease(Job job, string workerId, DateTimeOffset now, TimeSpan leaseDuration, AssignedGpu? gpu = null, bool? warm = null)
     {
         Require(job, JobState.Queued, "lease");
         var attempt = job.Attempt + 1;
@@ -52,12 +54,13 @@ public static class JobLifecycle
             State = JobState.Running,
             Attempt = attempt,
             WorkerId = workerId,
+            AssignedGpu = gpu,
             LeaseExpiresAt = now + leaseDuration,
             StartedAt = now,
             Progress = null,
             CancelRequested = false,
             UpdatedAt = now,
-            Attempts = [.. job.Attempts, new JobAttempt(attempt, workerId, now)],
+            Attempts = [.. job.Attempts, new JobAttempt(attempt, workerId, now, Gpu: gpu, Warm: warm)],
         };
         return new JobChange(leased, job.State, JobEventTypes.Started);
     }
@@ -231,6 +234,7 @@ public static class JobLifecycle
             State = next,
             Error = error ?? job.Error,
             WorkerId = null,
+            AssignedGpu = null, // the attempt keeps it; leaving running frees the GPU's reservation
             LeaseExpiresAt = null,
             CancelRequested = false,
             QueuedAt = next == JobState.Queued ? now : null,

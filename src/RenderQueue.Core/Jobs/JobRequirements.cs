@@ -22,17 +22,28 @@ public sealed record JobRequirements(
     [JsonIgnore]
     public bool IsEmpty => (Labels is null || Labels.Count == 0) && (Models is null || Models.Count == 0) && MinVramMb is null && VramAboveMb is null;
 
-    /// <summary>Whether a worker with these capabilities may run the job.</summary>
-    public bool IsMetBy(WorkerCapabilities worker)
-    {
-        if (IsEmpty) return true;
-        if (Labels is not null && !Labels.All(worker.HasLabel)) return false;
-        if (Models is not null && !Models.All(worker.HasModel)) return false;
-        return MinVramMb is not { } need || worker.FreeVramMb is { } free && free >= need;
-    }
+    /// <summary>True when the job needs something of the GPU it is placed on.</summary>
+    [JsonIgnore]
+    public bool NeedsGpu => MinVramMb is not null || VramAboveMb is not null;
+
+    /// <summary>Whether a worker with these capabilities may run the job, its free VRAM read as one GPU that holds
+    /// at least that much (an older worker's single reading: see <see cref="WorkerCapabilities.FreeVramMb"/>).</summary>
+    public bool IsMetBy(WorkerCapabilities worker) =>
+        IsEmpty || IsMetByWorker(worker) && (!NeedsGpu || worker.FreeVramMb is { } free && FitsGpu(free, free));
+
+    /// <summary>Whether the worker has every label and model the job needs (its hard requirements, GPU aside).</summary>
+    public bool IsMetByWorker(WorkerCapabilities worker) =>
+        (Labels is null || Labels.All(worker.HasLabel)) && (Models is null || Models.All(worker.HasModel));
+
+    /// <summary>Whether one GPU of <paramref name="totalMb"/> with <paramref name="availableMb"/> not yet reserved by
+    /// the jobs placed on it can take the job: its total above <see cref="VramAboveMb"/>, its available VRAM at least
+    /// <see cref="MinVramMb"/>.</summary>
+    public bool FitsGpu(long totalMb, long availableMb) =>
+        (VramAboveMb is not { } above || totalMb > above) && (MinVramMb is not { } need || availableMb >= need);
 }
 
-/// <summary>What a worker offers at lease time: its labels, installed models and free VRAM.</summary>
+/// <summary>What a worker offers at lease time: its labels, installed models and, from an older worker that names no
+/// GPU slots, its free VRAM (read as one GPU: the jobs of one lease share it).</summary>
 public sealed record WorkerCapabilities(
     IReadOnlyCollection<string> Labels,
     IReadOnlyCollection<string> Models,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RenderQueue.Core.Api;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Workers;
 using RenderQueue.Server.Auth;
 using RenderQueue.Server.Configuration;
 using RenderQueue.Server.Dispatch;
@@ -33,8 +34,8 @@ internal static class LeasesApi
     }
 
     private static async Task<Ok<LeaseJobsResponse>> Lease(
-        LeaseJobsRequest request, WorkerDirectory workers, LeaseDispatcher dispatcher, IOptions<LeaseOptions> options,
-        IHostApplicationLifetime lifetime, HttpContext http)
+        LeaseJobsRequest request, WorkerDirectory workers, LeaseDispatcher dispatcher, FleetWarmModels fleet,
+        IOptions<LeaseOptions> options, IOptions<SchedulerOptions> scheduler, TimeProvider time, IHostApplicationLifetime lifetime, HttpContext http)
     {
         var leases = options.Value;
         var errors = new Dictionary<string, string[]>();
@@ -45,9 +46,14 @@ internal static class LeasesApi
         RequestValidationException.ThrowIfAny(errors);
 
         var worker = await workers.GetAsync(request.WorkerId!, http.RequestAborted);
-        if (worker.DrainRequested || worker.Draining) return TypedResults.Ok(new LeaseJobsResponse([], leases.Duration));
+        var slots = request.GpusFree is null ? [] : GpuSlots.Resolve(request, worker);
+        // Draining or unhealthy (no healthy backend), or every slot offered is on an unhealthy backend: nothing.
+        var status = worker.WithStatusAt(time.GetUtcNow(), TimeSpan.MaxValue).Status;
+        if (status != WorkerStatus.Online || request.GpusFree is not null && slots.Count == 0)
+            return TypedResults.Ok(new LeaseJobsResponse([], leases.Duration));
 
         var registration = worker.Registration;
+        var affinityWait = scheduler.Value.AffinityWait;
         var leaseRequest = new LeaseRequest
         {
             WorkerId = worker.Id,
@@ -55,6 +61,9 @@ internal static class LeasesApi
             Queues = registration.Queues,
             Capabilities = new WorkerCapabilities(registration.Labels, registration.Models, request.FreeVramMb ?? worker.FreeVramMb),
             MaxJobs = request.MaxJobs,
+            Slots = slots,
+            AffinityWait = affinityWait,
+            FleetWarmModels = affinityWait > TimeSpan.Zero ? await fleet.GetAsync(http.RequestAborted) : null,
             LeaseDuration = leases.Duration,
         };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);

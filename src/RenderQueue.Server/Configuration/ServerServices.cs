@@ -75,6 +75,7 @@ internal static class ServerServices
 
     public static IServiceCollection AddLeaseDispatch(this IServiceCollection services) => services
         .AddSingleton<WorkerDirectory>()
+        .AddSingleton<FleetWarmModels>()
         .AddSingleton<LeaseDispatcher>();
 
     public static IServiceCollection AddEventFeed(this IServiceCollection services)

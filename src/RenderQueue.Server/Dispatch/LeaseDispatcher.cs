@@ -8,12 +8,14 @@ namespace RenderQueue.Server.Dispatch;
 
 /// <summary>
 /// The long-poll behind <c>POST /api/v1/leases</c>. A request that finds nothing parks until the store signals
-/// that jobs became ready in one of its queues, then tries again. A signal wakes one parked request, the one
-/// parked longest, and travels on as a <see cref="WakeChain"/> only as far as it has to (more jobs may be left, or
+/// that jobs became ready in one of its queues, then tries again. A signal wakes one parked request, the one whose
+/// worker was busy most recently (<see cref="BusyClock"/>; among never-busy ones the one parked longest), and travels on as a <see cref="WakeChain"/> only as far as it has to (more jobs may be left, or
 /// the job needs what that worker lacks), rather than waking every parked request to race for one job: with many
 /// idle workers that race cost a store look per worker per submit. Requests busy looking when a signal comes with
 /// nobody parked look again. Every request also re-checks every <see cref="LeaseOptions.RecheckInterval"/> in case
-/// a signal was missed. No polling interval sits in the hot path: a parked worker gets a job as soon as it is committed.
+/// a signal was missed, and sooner when the store held a job back from it for warm-model affinity: at the moment the
+/// hold ends, which no signal announces. No polling interval sits in the hot path: a parked worker gets a job as soon
+/// as it is committed.
 /// </summary>
 internal sealed partial class LeaseDispatcher : IDisposable
 {
@@ -23,7 +25,8 @@ internal sealed partial class LeaseDispatcher : IDisposable
     private readonly RenderQueueMetrics _metrics;
     private readonly ILogger<LeaseDispatcher> _logger;
     private readonly Lock _gate = new();
-    private readonly List<LeaseWaiter> _waiters = []; // in arrival order: the longest parked is woken first
+    private readonly List<LeaseWaiter> _waiters = []; // in arrival order: among equally busy, the longest parked is woken first
+    private readonly BusyClock _busy;
 
     public LeaseDispatcher(IJobStore store, TimeProvider time, IOptions<LeaseOptions> options, RenderQueueMetrics metrics, ILogger<LeaseDispatcher> logger)
     {
@@ -32,6 +35,7 @@ internal sealed partial class LeaseDispatcher : IDisposable
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
+        _busy = new BusyClock(time);
         _store.Signals.JobsReady += OnJobsReady;
     }
 
@@ -54,7 +58,7 @@ internal sealed partial class LeaseDispatcher : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var waiter = new LeaseWaiter(request.Queues);
+        var waiter = new LeaseWaiter(request.Queues, _busy.Arrived(request.WorkerId));
         var started = _time.GetTimestamp();
         lock (_gate) _waiters.Add(waiter);
         try
@@ -64,14 +68,19 @@ internal sealed partial class LeaseDispatcher : IDisposable
                 waiter.Reset();
                 var chain = waiter.TakeChain();
                 Interlocked.Increment(ref _storeLooks);
+                var deferral = request.AffinityWait > TimeSpan.Zero ? new AffinityDeferral() : null;
                 // Not cancellable on purpose: a lease that commits must reach the code that can release it.
-                var jobs = await _store.LeaseAsync(request, CancellationToken.None);
+                var jobs = await _store.LeaseAsync(deferral is null ? request : request with { Deferral = deferral }, CancellationToken.None);
                 if (chain is not null) AnswerFor(chain, jobs.Count);
-                if (jobs.Count > 0) return await DeliverAsync(jobs, cancellationToken);
+                if (jobs.Count > 0)
+                {
+                    _busy.Leased(request.WorkerId);
+                    return await DeliverAsync(jobs, cancellationToken);
+                }
 
                 var left = wait - _time.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero) break;
-                await ParkAsync(waiter, Min(left, _options.RecheckInterval), cancellationToken);
+                await ParkAsync(waiter, Min(Min(left, _options.RecheckInterval), UntilHoldEnds(deferral)), cancellationToken);
             }
             return [];
         }
@@ -124,6 +133,11 @@ internal sealed partial class LeaseDispatcher : IDisposable
         }
     }
 
+    /// <summary>How long until a job held back from this request for affinity becomes takeable (at least a millisecond,
+    /// so a clock step cannot spin the loop); forever when none was.</summary>
+    private TimeSpan UntilHoldEnds(AffinityDeferral? deferral) =>
+        deferral?.Until is { } until ? Max(until - _time.GetUtcNow(), TimeSpan.FromMilliseconds(1)) : TimeSpan.MaxValue;
+
     private void OnJobsReady(string queue)
     {
         lock (_gate) HandOn(new WakeChain(queue));
@@ -138,15 +152,21 @@ internal sealed partial class LeaseDispatcher : IDisposable
     }
 
     /// <summary>
-    /// Wakes the longest-parked request for the chain's queue that has not had it. With none parked, every
-    /// request of that queue that is busy looking looks once more, since its look may have begun before the jobs
-    /// were committed. Called under <see cref="_gate"/>.
+    /// Wakes the parked request for the chain's queue that has not had it whose worker was busy most recently (the
+    /// longest parked among equals). With none parked, every request of that queue that is busy looking looks once
+    /// more, since its look may have begun before the jobs were committed. Called under <see cref="_gate"/>.
     /// </summary>
     private void HandOn(WakeChain chain)
     {
-        foreach (var waiter in _waiters)
+        while (true)
         {
-            if (waiter.Wants(chain.Queue) && waiter.IsParked && chain.TryClaim(waiter) && waiter.TryWakeWith(chain)) return;
+            LeaseWaiter? next = null;
+            foreach (var waiter in _waiters)
+            {
+                if (waiter.Wants(chain.Queue) && waiter.IsParked && !chain.HasTried(waiter) && (next is null || waiter.BusyAt > next.BusyAt)) next = waiter;
+            }
+            if (next is null) break;
+            if (chain.TryClaim(next) && next.TryWakeWith(chain)) return;
         }
         foreach (var waiter in _waiters)
         {
@@ -155,4 +175,6 @@ internal sealed partial class LeaseDispatcher : IDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

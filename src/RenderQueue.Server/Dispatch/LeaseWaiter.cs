@@ -6,8 +6,11 @@ namespace RenderQueue.Server.Dispatch;
 /// One lease request: which queues it takes from, the signal the dispatcher sets to wake it, and the
 /// <see cref="WakeChain"/> it was woken with, if any.
 /// </summary>
-internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues)
+internal sealed class LeaseWaiter(IReadOnlyCollection<string> queues, long busyAt = long.MinValue)
 {
+    /// <summary>When its worker was last busy (<see cref="BusyClock"/>): the most recent is woken first.</summary>
+    public long BusyAt => busyAt;
+
     private readonly WakeSignal _wake = new();
     private WakeChain? _chain;
     private int _waiting;

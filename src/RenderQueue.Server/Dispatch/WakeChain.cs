@@ -17,6 +17,9 @@ internal sealed class WakeChain(string queue)
     /// <summary>Claims <paramref name="waiter"/> as the chain's next holder; false if it had the chain already.</summary>
     public bool TryClaim(LeaseWaiter waiter) => _tried.Add(waiter);
 
+    /// <summary>Whether <paramref name="waiter"/> had the chain already.</summary>
+    public bool HasTried(LeaseWaiter waiter) => _tried.Contains(waiter);
+
     /// <summary>What the holder's look at the store found; true if the chain should move on to another request.</summary>
     public bool MovesOnAfter(int leased)
     {

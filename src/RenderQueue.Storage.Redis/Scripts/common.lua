@@ -128,6 +128,19 @@ end
 -- the zero-padded submit sequence, so equal priorities lease in submit order.
 local function ready_member(j) return string.format('%016d', tonumber(j.seq)) .. ':' .. j.id end
 local function ready_key(j) return qk(j.queue, 'ready:' .. j.type) end
+
+-- Ready jobs by affinity model (the job's 'aff', a JSON array of folded names): one set per queue, type, model and
+-- priority, every member scored 0, so a warm slot finds the oldest warm job after a given one with ZRANGEBYLEX.
+local function model_key(queue, job_type, model, priority)
+  return qk(queue, 'ready:' .. job_type .. ':m:' .. model .. ':p:' .. priority)
+end
+local function index_models(j, add)
+  if not present(j, 'aff') then return end
+  for _, model in ipairs(cjson.decode(j.aff)) do
+    local key = model_key(j.queue, j.type, model, j.priority)
+    if add then redis.call('ZADD', key, 0, ready_member(j)) else redis.call('ZREM', key, ready_member(j)) end
+  end
+end
 local function deadline_of(j)
   if j.state == 'running' and present(j, 'timeout') and present(j, 'started') then
     return tonumber(j.started) + tonumber(j.timeout)
@@ -156,9 +169,11 @@ local function reindex(j, prev)
   if j.state == 'queued' then
     redis.call('ZADD', ready_key(j), -tonumber(j.priority), ready_member(j))
     if present(j, 'batch') then redis.call('ZADD', qk(j.queue, 'batch:' .. j.batch), seq, j.id) end
+    index_models(j, true)
   elseif prev == 'queued' then
     redis.call('ZREM', ready_key(j), ready_member(j))
     if present(j, 'batch') then redis.call('ZREM', qk(j.queue, 'batch:' .. j.batch), j.id) end
+    index_models(j, false)
   end
   if j.state == 'scheduled' then
     redis.call('ZADD', gk('scheduled'), tonumber(j.run_at), j.id)
@@ -388,6 +403,10 @@ local function end_attempt(j, next_state, error_json, error_class, outcome)
   unset(j, 'worker')
   unset(j, 'lease')
   unset(j, 'cancel')
+  -- Every way out of running frees the GPU's reservation; the attempt keeps its GPU.
+  if present(j, 'gpu_key') then redis.call('HDEL', gk('gpu:' .. j.gpu_key), j.id) end
+  unset(j, 'gpu_key')
+  unset(j, 'gpu')
   if next_state == 'queued' then set(j, 'queued_at', ARGV[2]) else unset(j, 'queued_at') end
   if FINISHED[next_state] then set(j, 'finished', ARGV[2]) else unset(j, 'finished') end
   set(j, 'updated', ARGV[2])
@@ -405,8 +424,19 @@ local function requeue(j)
   set(j, 'updated', ARGV[2])
 end
 
-local function lease_job(j, worker, lease_ms)
+-- slot: the lease's slot ({ gpu = AssignedGpu JSON, key = GPU key, ... }) or nil; reserve_mb: the job's min VRAM,
+-- reserved on that GPU while it runs (P:gpu:<key>, job id -> MB); warm: whether one of its models was loaded there.
+local function lease_job(j, worker, lease_ms, slot, reserve_mb, warm)
   local attempt = int(tonumber(j.attempt) + 1)
+  if slot and slot.gpu then
+    set(j, 'gpu', slot.gpu)
+    set(j, 'a' .. attempt .. ':gpu', slot.gpu)
+    if slot.key then
+      set(j, 'gpu_key', slot.key)
+      if reserve_mb and reserve_mb > 0 then redis.call('HSET', gk('gpu:' .. slot.key), j.id, int(reserve_mb)) end
+    end
+  end
+  if warm ~= nil then set(j, 'a' .. attempt .. ':warm', warm and '1' or '0') end
   set(j, 'state', 'running')
   set(j, 'attempt', attempt)
   set(j, 'worker', worker)

@@ -1,8 +1,9 @@
 -- EnqueueAsync: stores the jobs in order, in one atomic step. A job whose idempotency key is known (from
 -- before or from earlier in this batch) is not stored; the existing job is returned instead.
--- arg(1) job count, then 18 values per job (see RedisJobStore.EnqueueArguments); '' means absent.
+-- arg(1) job count, then 20 values per job (see RedisJobStore.EnqueueArguments); '' means absent.
 local FIELDS = { 'id', 'queue', 'type', 'priority', 'idem', 'max_attempts', 'timeout', 'run_at', 'batch', 'webhook',
-                 'payload', 'metadata', 'req', 'req_labels', 'req_models', 'req_vram', 'traceparent', 'tracestate' }
+                 'payload', 'metadata', 'req', 'req_labels', 'req_models', 'req_vram', 'traceparent', 'tracestate',
+                 'req_above', 'aff' }
 local count = tonumber(arg(1))
 local results = {}
 local known_queues = {}
