@@ -37,6 +37,8 @@ public sealed partial class WorkerAgent : BackgroundService
     private readonly BackendRegistry? _backends;
     private readonly BackendHealthMonitor? _health;
     private readonly WakeSignal _heartbeatNow;
+    private readonly WakeSignal _reported = new();
+    private int _reportedVersion = -1;
     private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan _leaseDuration = TimeSpan.FromSeconds(30);
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
@@ -103,12 +105,14 @@ public sealed partial class WorkerAgent : BackgroundService
         {
             try
             {
+                var version = _backends?.Version ?? 0;
                 var registration = await _registration.BuildAsync(stoppingToken);
                 var answer = await ServerCalls.WithTimeoutAsync(ct => _client.RegisterWorkerAsync(registration, ct), _options.CallTimeout, _time, stoppingToken);
                 _leaseDuration = answer.LeaseDuration;
                 _heartbeatInterval = answer.HeartbeatInterval > TimeSpan.Zero ? answer.HeartbeatInterval : _leaseDuration / 3;
                 _lastGpus = registration.Gpus;
                 _drainRequested = answer.Worker.DrainRequested;
+                Reported(version);
                 Log.Registered(_logger, answer.Worker.Id, _client.BaseAddress, string.Join(", ", registration.Types), Describe(registration.Gpus),
                     registration.Models.Count == 0 ? "none" : string.Join(", ", registration.Models), string.Join(", ", registration.Labels), registration.Concurrency,
                     Describe(registration.Backends));
@@ -153,6 +157,7 @@ public sealed partial class WorkerAgent : BackgroundService
             }
             var taken = await _slots.TakeAsync(stoppingToken);
             if (taken.Count == 0) return;
+            await AwaitReportAsync(stoppingToken);
             var unused = taken.ToList();
             // A backend that goes down while the lease call waits ends the call: the server releases what it had
             // leased to a call that went away, and the slots are offered again without it.
@@ -217,6 +222,39 @@ public sealed partial class WorkerAgent : BackgroundService
             finally
             {
                 foreach (var slot in unused) _slots.Return(slot);
+            }
+        }
+    }
+
+    /// <summary>How long a lease call waits for the heartbeat that reports a backend's change of state.</summary>
+    private static readonly TimeSpan ReportWait = TimeSpan.FromSeconds(2);
+
+    private void Reported(int version)
+    {
+        Volatile.Write(ref _reportedVersion, version);
+        _reported.Set();
+    }
+
+    /// <summary>
+    /// A backend that just came back is offered only once the server has heard it is healthy (the heartbeat sent on
+    /// the change), or the server, still seeing the worker unhealthy, would park the lease call with nothing for it.
+    /// Bounded: a server that misses the heartbeat still gets the lease call.
+    /// </summary>
+    private async Task AwaitReportAsync(CancellationToken stoppingToken)
+    {
+        if (_backends is null) return;
+        var until = _time.GetUtcNow() + ReportWait;
+        while (Volatile.Read(ref _reportedVersion) < _backends.Version && _time.GetUtcNow() < until)
+        {
+            _reported.Reset();
+            if (Volatile.Read(ref _reportedVersion) >= _backends.Version) return;
+            try
+            {
+                await _reported.WaitAsync(until, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -304,12 +342,14 @@ public sealed partial class WorkerAgent : BackgroundService
                 }
                 var gpus = await _gpus.ReadAsync(cancellationToken);
                 _lastGpus = gpus;
+                var version = _backends?.Version ?? 0;
                 var heartbeat = new WorkerHeartbeat
                 {
                     CurrentJobs = CurrentJobs, Gpus = gpus, Models = models, Backends = _backends?.Snapshot(), Draining = _draining || _drainRequested,
                 };
                 var workerId = await _registered.Task;
                 var answer = await ServerCalls.WithTimeoutAsync(ct => _client.HeartbeatAsync(workerId, heartbeat, ct), _options.CallTimeout, _time, cancellationToken);
+                Reported(version);
                 if (answer.DrainRequested != _drainRequested) Log.DrainRequested(_logger, answer.DrainRequested);
                 _drainRequested = answer.DrainRequested;
             }

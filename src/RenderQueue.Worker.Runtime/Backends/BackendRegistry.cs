@@ -28,8 +28,13 @@ internal sealed class BackendRegistry : ISlotSource
 
     public IReadOnlyList<BackendSlot> Slots { get; }
 
+    private int _version;
+
     /// <summary>Set whenever a backend changes state: the server should hear about it without waiting a heartbeat.</summary>
     public WakeSignal StateChanged { get; } = new();
+
+    /// <summary>Counts changes of state: what a report carries, so the agent knows whether the server has heard the last one.</summary>
+    public int Version => Volatile.Read(ref _version);
 
     /// <summary>Job types that run on backends: their jobs need a backend of their own type.</summary>
     public bool RunsOnBackends(string type) => Slots.Any(s => string.Equals(s.Backend.Type, type, StringComparison.Ordinal));
@@ -116,6 +121,7 @@ internal sealed class BackendRegistry : ISlotSource
 
     private void OnChanged()
     {
+        Interlocked.Increment(ref _version);
         StateChanged.Set();
         _available.Set();
     }

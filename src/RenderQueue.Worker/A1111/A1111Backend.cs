@@ -27,6 +27,21 @@ internal sealed class A1111Backend(string id, A1111Http http, int? gpuIndex) : I
     /// <summary>A job ran: the next probe reads the loaded checkpoint again (a job may switch it with override_settings).</summary>
     public void JobEnded() => _modelsStale = true;
 
+    /// <summary>The loaded checkpoint; null (unknown, kept stale) when the options cannot be read: that alone is not unhealthy.</summary>
+    private async Task<IReadOnlyList<string>?> LoadedModelsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var checkpoint = await Http.GetLoadedCheckpointAsync(cancellationToken);
+            _modelsStale = false;
+            return checkpoint is null ? [] : [checkpoint];
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException)
+        {
+            return null;
+        }
+    }
+
     public async Task<BackendProbe> ProbeAsync(CancellationToken cancellationToken)
     {
         try
@@ -37,10 +52,7 @@ internal sealed class A1111Backend(string id, A1111Http http, int? gpuIndex) : I
                 _modelsStale = true;
                 return BackendProbe.Failed($"GET /sdapi/v1/progress answered {status}");
             }
-            if (!_modelsStale) return BackendProbe.Ok();
-            var checkpoint = await Http.GetLoadedCheckpointAsync(cancellationToken);
-            _modelsStale = false;
-            return BackendProbe.Ok(checkpoint is null ? [] : [checkpoint]);
+            return _modelsStale ? BackendProbe.Ok(await LoadedModelsAsync(cancellationToken)) : BackendProbe.Ok();
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or OperationCanceledException)
         {

@@ -28,6 +28,8 @@ internal sealed class ComfyUIBackend(string id, Uri url, int? gpuIndex, ComfyUIH
         try
         {
             await Http.GetSystemStatsAsync(cancellationToken);
+            // Back after an outage: the socket need not wait out its reconnect backoff.
+            if (Connection.ClientId is null) Connection.RetryNow();
             return BackendProbe.Ok();
         }
         catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken) || e is OperationCanceledException)
