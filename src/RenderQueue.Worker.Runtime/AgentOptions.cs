@@ -29,7 +29,8 @@ public sealed class AgentOptions
     /// <summary>Queues to lease from. Default: every queue.</summary>
     public List<string> Queues { get; set; } = [];
 
-    /// <summary>Jobs run at once; set it to the number of backends (GPUs) this worker drives. Default 1.</summary>
+    /// <summary>Jobs run at once by runners without backends (<c>command</c>, <c>simulated</c>). Default 1. A worker with
+    /// ComfyUI or A1111 backends ignores it: each healthy, free backend is one slot.</summary>
     public int Concurrency { get; set; } = 1;
 
     /// <summary>How long one lease long-poll waits for a job (the server allows up to 30 s). Default 30 s.</summary>
@@ -59,6 +60,13 @@ public sealed class AgentOptions
     /// <summary>How often the model lists of the backends are read again and sent with a heartbeat. Default 5 min.</summary>
     public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often each backend (ComfyUI, A1111) is probed; a failed probe takes it out of the free slots at
+    /// once, and a backend that answers again is back within this interval. Default 2 s.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A health probe that takes longer than this counts as failed. Default 5 s.</summary>
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the host must wait on stop for the drain to end: the grace, then the release calls.</summary>
     public TimeSpan ShutdownTimeout => DrainGrace + CallTimeout + TimeSpan.FromSeconds(5);
 
@@ -75,6 +83,8 @@ public sealed class AgentOptions
         if (ProgressInterval < TimeSpan.Zero) yield return "Worker:ProgressInterval cannot be negative.";
         if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay) yield return "Worker:RetryDelay must be positive and at most Worker:MaxRetryDelay.";
         if (CallTimeout <= TimeSpan.Zero) yield return "Worker:CallTimeout must be positive.";
+        if (HealthInterval <= TimeSpan.Zero) yield return "Worker:HealthInterval must be positive.";
+        if (HealthTimeout <= TimeSpan.Zero) yield return "Worker:HealthTimeout must be positive.";
         if (ModelRefreshInterval <= TimeSpan.Zero) yield return "Worker:ModelRefreshInterval must be positive.";
         foreach (var (key, names) in new[] { ("Types", Types), ("Labels", Labels), ("Queues", Queues) })
         {

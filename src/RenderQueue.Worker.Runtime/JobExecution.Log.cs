@@ -37,5 +37,8 @@ internal sealed partial class JobExecution
 
         [LoggerMessage(13, LogLevel.Error, "Job {JobId}: the {Type} runner threw unexpectedly")]
         public static partial void RunnerCrashed(ILogger logger, string jobId, string type, Exception exception);
+
+        [LoggerMessage(14, LogLevel.Warning, "Job {JobId}: backend {Backend} was unavailable before the job started ({Reason}); releasing it to the queue")]
+        public static partial void BackendUnavailable(ILogger logger, string jobId, string backend, string reason);
     }
 }

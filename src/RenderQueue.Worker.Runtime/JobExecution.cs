@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Worker.Runtime.Watchdogs;
 using RenderQueue.Client;
@@ -19,6 +20,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
 {
     private readonly Job _job;
     private readonly IJobRunner _runner;
+    private readonly BackendSlot? _backend;
     private readonly RenderQueueClient _client;
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
@@ -30,10 +32,12 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
     private JobWatchdog? _watchdog;
     private int _stopReason;
 
-    public JobExecution(Job job, IJobRunner runner, RenderQueueClient client, TimeSpan leaseDuration, AgentOptions options, TimeProvider time, ILogger logger)
+    public JobExecution(
+        Job job, IJobRunner runner, BackendSlot? backend, RenderQueueClient client, TimeSpan leaseDuration, AgentOptions options, TimeProvider time, ILogger logger)
     {
         _job = job;
         _runner = runner;
+        _backend = backend;
         _client = client;
         _options = options;
         _time = time;
@@ -77,7 +81,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         Outcome outcome;
         try
         {
-            var result = await _runner.RunAsync(new JobRun(_job.Id, _job.Attempt, _job.Payload, this, this), watchdog.Token);
+            var result = await _runner.RunAsync(new JobRun(_job.Id, _job.Attempt, _job.Payload, this, this) { Backend = _backend }, watchdog.Token);
             outcome = Reason == StopReason.LeaseLost ? Outcome.Nothing : Outcome.Complete(result);
         }
         catch (Exception e) when (Reason != StopReason.None && e is OperationCanceledException or JobFailedException)
@@ -85,9 +89,16 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
             outcome = Reason switch
             {
                 StopReason.CancelRequested => Outcome.Fail(new JobError("Canceled while running, as asked.", ErrorClasses.Canceled), retryable: false),
-                StopReason.Draining => Outcome.Release,
+                StopReason.Draining => Outcome.Released("The worker is shutting down."),
                 _ => Outcome.Nothing,
             };
+        }
+        catch (BackendUnavailableException e) when (Reason == StopReason.None)
+        {
+            // Nothing ran: back to the queue without charging an attempt, and the backend out of the free slots.
+            if (_backend is { State: not Core.Workers.BackendState.Unhealthy }) _backend.ReportFailure(e.Message);
+            Log.BackendUnavailable(_logger, _job.Id, _backend?.Id ?? _job.Type, e.Message);
+            outcome = Outcome.Released(e.Message);
         }
         catch (Exception e) when (e is OperationCanceledException or JobFailedException && watchdog.Failure() is { } tripped)
         {
@@ -238,7 +249,7 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
                 {
                     OutcomeKind.Complete => await ServerCalls.WithTimeoutAsync(ct => _client.CompleteAsync(Lease, outcome.Result, ct), _options.CallTimeout, _time, CancellationToken.None),
                     OutcomeKind.Fail => await ServerCalls.WithTimeoutAsync(ct => _client.FailAsync(Lease, outcome.Error!, outcome.Retryable, ct), _options.CallTimeout, _time, CancellationToken.None),
-                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, "The worker is shutting down.", ct), _options.CallTimeout, _time, CancellationToken.None),
+                    _ => await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(Lease, outcome.Reason!, ct), _options.CallTimeout, _time, CancellationToken.None),
                 };
                 var what = outcome.Kind switch
                 {
@@ -282,10 +293,10 @@ internal sealed partial class JobExecution : IProgress<JobProgress>, IArtifactSi
         Release,
     }
 
-    private sealed record Outcome(OutcomeKind Kind, JsonElement? Result = null, JobError? Error = null, bool Retryable = false)
+    private sealed record Outcome(OutcomeKind Kind, JsonElement? Result = null, JobError? Error = null, bool Retryable = false, string? Reason = null)
     {
         public static Outcome Nothing { get; } = new(OutcomeKind.Nothing);
-        public static Outcome Release { get; } = new(OutcomeKind.Release);
+        public static Outcome Released(string reason) => new(OutcomeKind.Release, Reason: reason);
         public static Outcome Complete(JsonElement? result) => new(OutcomeKind.Complete, result);
         public static Outcome Fail(JobError error, bool retryable) => new(OutcomeKind.Fail, Error: error, Retryable: retryable);
     }

@@ -6,8 +6,8 @@ public sealed partial class WorkerAgent
 {
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Registered as {WorkerId} with {Server}: types [{Types}], GPUs [{Gpus}], models [{Models}], labels [{Labels}], concurrency {Concurrency}")]
-        public static partial void Registered(ILogger logger, string workerId, Uri server, string types, string gpus, string models, string labels, int concurrency);
+        [LoggerMessage(1, LogLevel.Information, "Registered as {WorkerId} with {Server}: types [{Types}], GPUs [{Gpus}], models [{Models}], labels [{Labels}], slots {Concurrency}, backends [{Backends}]")]
+        public static partial void Registered(ILogger logger, string workerId, Uri server, string types, string gpus, string models, string labels, int concurrency, string backends);
 
         [LoggerMessage(2, LogLevel.Warning, "The server {Server} is unreachable ({Reason}); trying again in {Delay}")]
         public static partial void ServerUnreachable(ILogger logger, Uri server, TimeSpan delay, string reason);
@@ -33,10 +33,13 @@ public sealed partial class WorkerAgent
         [LoggerMessage(9, LogLevel.Information, "The server asks this worker to drain: {DrainRequested}")]
         public static partial void DrainRequested(ILogger logger, bool drainRequested);
 
-        [LoggerMessage(10, LogLevel.Information, "Job {JobId} arrived as the worker stopped; released it to the queue")]
-        public static partial void ReleasedUnstarted(ILogger logger, string jobId);
+        [LoggerMessage(10, LogLevel.Information, "Job {JobId} released to the queue before it started: {Reason}")]
+        public static partial void ReleasedUnstarted(ILogger logger, string jobId, string reason);
 
-        [LoggerMessage(11, LogLevel.Warning, "Job {JobId} arrived as the worker stopped and could not be released ({Reason}); its lease will expire")]
+        [LoggerMessage(11, LogLevel.Warning, "Job {JobId} could not be released ({Reason}); its lease will expire")]
         public static partial void ReleaseFailed(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(12, LogLevel.Information, "A backend went down while the lease call waited; offering the remaining slots again")]
+        public static partial void LeaseWithdrawn(ILogger logger);
     }
 }

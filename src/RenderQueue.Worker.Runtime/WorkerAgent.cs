@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Gpus;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Client;
 using RenderQueue.Core.Api;
+using RenderQueue.Core.Threading;
 using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Worker.Runtime;
@@ -17,6 +19,8 @@ namespace RenderQueue.Worker.Runtime;
 /// blocks the others), and runs each in a <see cref="JobExecution"/>. When the host stops (SIGTERM, Ctrl+C) it
 /// drains: it stops leasing, lets running jobs finish for <see cref="AgentOptions.DrainGrace"/>, then releases the
 /// rest so they are queued again at once. A server that is down is retried with jittered, capped backoff.
+/// With backends (ComfyUI, A1111), each healthy, free backend is one slot, offered as a <c>gpus_free</c> entry; a
+/// backend found down leaves the slots at once and a heartbeat tells the server without waiting its interval.
 /// </summary>
 public sealed partial class WorkerAgent : BackgroundService
 {
@@ -29,7 +33,12 @@ public sealed partial class WorkerAgent : BackgroundService
     private readonly ILogger<JobExecution> _jobLogger;
     private readonly RegistrationBuilder _registration;
     private readonly ConcurrentDictionary<string, (JobExecution Execution, Task Task)> _running = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _slots;
+    private readonly ISlotSource _slots;
+    private readonly BackendRegistry? _backends;
+    private readonly BackendHealthMonitor? _health;
+    private readonly WakeSignal _heartbeatNow;
+    private readonly WakeSignal _reported = new();
+    private int _reportedVersion = -1;
     private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan _leaseDuration = TimeSpan.FromSeconds(30);
     private TimeSpan _heartbeatInterval = TimeSpan.FromSeconds(10);
@@ -51,8 +60,15 @@ public sealed partial class WorkerAgent : BackgroundService
         _time = time;
         _logger = loggers.CreateLogger<WorkerAgent>();
         _jobLogger = loggers.CreateLogger<JobExecution>();
-        _registration = new RegistrationBuilder(_options, _runners, gpus);
-        _slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
+        var backends = new BackendRegistry(_runners.OfType<IBackendRunner>(), time);
+        if (backends.Slots.Count > 0)
+        {
+            _backends = backends;
+            _health = new BackendHealthMonitor(backends, _options, time, loggers.CreateLogger<BackendHealthMonitor>());
+        }
+        _slots = _backends ?? (ISlotSource)new ConcurrencySlots(_options.Concurrency);
+        _heartbeatNow = _backends?.StateChanged ?? new WakeSignal();
+        _registration = new RegistrationBuilder(_options, _runners, gpus, _backends);
     }
 
     /// <summary>The id the server knows this worker by, once registered.</summary>
@@ -63,9 +79,12 @@ public sealed partial class WorkerAgent : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first report says how the backends are, not that nobody looked yet.
+        if (_health is not null) await _health.ProbeAllAsync(stoppingToken);
         if (!await RegisterAsync(stoppingToken)) return;
         using var heartbeats = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(heartbeats.Token);
+        var probing = _health?.RunAsync(heartbeats.Token) ?? Task.CompletedTask;
         try
         {
             await LeaseLoopAsync(stoppingToken);
@@ -75,6 +94,7 @@ public sealed partial class WorkerAgent : BackgroundService
             await DrainAsync();
             await heartbeats.CancelAsync();
             await heartbeat;
+            await probing;
         }
     }
 
@@ -85,14 +105,17 @@ public sealed partial class WorkerAgent : BackgroundService
         {
             try
             {
+                var version = _backends?.Version ?? 0;
                 var registration = await _registration.BuildAsync(stoppingToken);
                 var answer = await ServerCalls.WithTimeoutAsync(ct => _client.RegisterWorkerAsync(registration, ct), _options.CallTimeout, _time, stoppingToken);
                 _leaseDuration = answer.LeaseDuration;
                 _heartbeatInterval = answer.HeartbeatInterval > TimeSpan.Zero ? answer.HeartbeatInterval : _leaseDuration / 3;
                 _lastGpus = registration.Gpus;
                 _drainRequested = answer.Worker.DrainRequested;
+                Reported(version);
                 Log.Registered(_logger, answer.Worker.Id, _client.BaseAddress, string.Join(", ", registration.Types), Describe(registration.Gpus),
-                    registration.Models.Count == 0 ? "none" : string.Join(", ", registration.Models), string.Join(", ", registration.Labels), registration.Concurrency);
+                    registration.Models.Count == 0 ? "none" : string.Join(", ", registration.Models), string.Join(", ", registration.Labels), registration.Concurrency,
+                    Describe(registration.Backends));
                 _registered.TrySetResult(answer.Worker.Id);
                 return true;
             }
@@ -132,35 +155,57 @@ public sealed partial class WorkerAgent : BackgroundService
                 await Task.Delay(_heartbeatInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
-            var taken = await TakeSlotsAsync(stoppingToken);
-            if (taken == 0) return;
-            var started = 0;
+            var taken = await _slots.TakeAsync(stoppingToken);
+            if (taken.Count == 0) return;
+            await AwaitReportAsync(stoppingToken);
+            var unused = taken.ToList();
+            // A backend that goes down while the lease call waits ends the call: the server releases what it had
+            // leased to a call that went away, and the slots are offered again without it.
+            using var leaseCall = CancellationTokenSource.CreateLinkedTokenSource(
+                [polling.Token, .. taken.Select(s => s.Backend?.Down ?? CancellationToken.None)]);
             try
             {
+                var gpusFree = FreeGpuSlots(taken);
                 var request = new LeaseJobsRequest
                 {
                     WorkerId = await _registered.Task,
-                    MaxJobs = taken,
+                    MaxJobs = taken.Count,
                     Wait = _options.LeaseWait,
-                    FreeVramMb = _lastGpus.Count == 0 ? null : _lastGpus.Sum(g => g.VramFreeMb),
+                    FreeVramMb = gpusFree is not null || _lastGpus.Count == 0 ? null : _lastGpus.Sum(g => g.VramFreeMb),
+                    GpusFree = gpusFree,
                 };
-                var answer = await ServerCalls.WithTimeoutAsync(ct => _client.LeaseAsync(request, ct), _options.LeaseWait + _options.CallTimeout, _time, polling.Token);
+                var answer = await ServerCalls.WithTimeoutAsync(ct => _client.LeaseAsync(request, ct), _options.LeaseWait + _options.CallTimeout, _time, leaseCall.Token);
                 backoff.Reset();
                 _leaseDuration = answer.LeaseDuration;
                 foreach (var job in answer.Jobs)
                 {
                     if (stoppingToken.IsCancellationRequested)
                     {
-                        await ReleaseUnstartedAsync(job);
+                        await ReleaseUnstartedAsync(job, "The worker stopped as the job arrived.");
                         continue;
                     }
-                    Start(job);
-                    started++;
+                    var slot = _slots.Pick(unused, job);
+                    if (slot is null)
+                    {
+                        await ReleaseUnstartedAsync(job, $"This worker has no free {job.Type} backend for it.");
+                        continue;
+                    }
+                    if (slot.Backend is { State: Core.Workers.BackendState.Unhealthy } down)
+                    {
+                        unused.Add(slot);
+                        await ReleaseUnstartedAsync(job, $"Backend {down.Id} went down before the job started on it: {down.Reason}");
+                        continue;
+                    }
+                    Start(job, slot);
                 }
             }
             catch (OperationCanceledException) when (polling.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (leaseCall.IsCancellationRequested)
+            {
+                Log.LeaseWithdrawn(_logger);
             }
             catch (RenderQueueApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
@@ -176,18 +221,61 @@ public sealed partial class WorkerAgent : BackgroundService
             }
             finally
             {
-                if (taken - started > 0) _slots.Release(taken - started);
+                foreach (var slot in unused) _slots.Return(slot);
             }
         }
     }
 
-    /// <summary>A job that arrived as the worker stopped goes straight back to the queue, attempt not charged.</summary>
-    private async Task ReleaseUnstartedAsync(Core.Jobs.Job job)
+    /// <summary>How long a lease call waits for the heartbeat that reports a backend's change of state.</summary>
+    private static readonly TimeSpan ReportWait = TimeSpan.FromSeconds(2);
+
+    private void Reported(int version)
+    {
+        Volatile.Write(ref _reportedVersion, version);
+        _reported.Set();
+    }
+
+    /// <summary>
+    /// A backend that just came back is offered only once the server has heard it is healthy (the heartbeat sent on
+    /// the change), or the server, still seeing the worker unhealthy, would park the lease call with nothing for it.
+    /// Bounded: a server that misses the heartbeat still gets the lease call.
+    /// </summary>
+    private async Task AwaitReportAsync(CancellationToken stoppingToken)
+    {
+        if (_backends is null) return;
+        var until = _time.GetUtcNow() + ReportWait;
+        while (Volatile.Read(ref _reportedVersion) < _backends.Version && _time.GetUtcNow() < until)
+        {
+            _reported.Reset();
+            if (Volatile.Read(ref _reportedVersion) >= _backends.Version) return;
+            try
+            {
+                await _reported.WaitAsync(until, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The free slots as <c>gpus_free</c>: one entry per backend, with its GPU and what nvidia-smi last said is free
+    /// there. Null without backends, or when a backend is on no known GPU (the server then counts <c>max_jobs</c>).
+    /// </summary>
+    private IReadOnlyList<FreeGpuSlot>? FreeGpuSlots(IReadOnlyList<Slot> slots)
+    {
+        if (slots.Any(s => s.Backend?.GpuIndex is null)) return null;
+        return [.. slots.Select(s => s.Backend!).Select(b => new FreeGpuSlot(b.GpuIndex!.Value, _lastGpus.FirstOrDefault(g => g.Index == b.GpuIndex)?.VramFreeMb, b.Id))];
+    }
+
+    /// <summary>A job that cannot start here goes straight back to the queue, attempt not charged.</summary>
+    private async Task ReleaseUnstartedAsync(Core.Jobs.Job job, string reason)
     {
         try
         {
-            await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(job.LeaseToken, "The worker stopped as the job arrived.", ct), _options.CallTimeout, _time, CancellationToken.None);
-            Log.ReleasedUnstarted(_logger, job.Id);
+            await ServerCalls.WithTimeoutAsync(ct => _client.ReleaseAsync(job.LeaseToken, reason, ct), _options.CallTimeout, _time, CancellationToken.None);
+            Log.ReleasedUnstarted(_logger, job.Id, reason);
         }
         catch (Exception e) when (e is RenderQueueApiException or HttpRequestException or OperationCanceledException)
         {
@@ -196,26 +284,12 @@ public sealed partial class WorkerAgent : BackgroundService
         }
     }
 
-    /// <summary>Waits for one free slot, then takes every other free one too: they are all offered in one lease call.</summary>
-    private async Task<int> TakeSlotsAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _slots.WaitAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return 0;
-        }
-        var taken = 1;
-        while (_slots.Wait(0, CancellationToken.None)) taken++;
-        return taken;
-    }
-
-    private void Start(Core.Jobs.Job job)
+    private void Start(Core.Jobs.Job job, Slot slot)
     {
         var runner = _runners.FirstOrDefault(r => string.Equals(r.Type, job.Type, StringComparison.Ordinal));
-        var execution = new JobExecution(job, runner ?? new MissingRunner(job.Type), _client, _leaseDuration, _options, _time, _jobLogger);
+        // A job of a type without backends may run in a backend's slot, but not on that backend.
+        var backend = slot.Backend is { } b && string.Equals(b.Backend.Type, job.Type, StringComparison.Ordinal) ? b : null;
+        var execution = new JobExecution(job, runner ?? new MissingRunner(job.Type), backend, _client, _leaseDuration, _options, _time, _jobLogger);
         var task = Task.Run(async () =>
         {
             try
@@ -226,7 +300,7 @@ public sealed partial class WorkerAgent : BackgroundService
             {
                 _running.TryRemove(job.Id, out _);
                 execution.Dispose();
-                _slots.Release();
+                _slots.Return(slot);
             }
         }, CancellationToken.None);
         _running[job.Id] = (execution, task);
@@ -252,11 +326,14 @@ public sealed partial class WorkerAgent : BackgroundService
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
         var nextModels = _time.GetUtcNow() + _options.ModelRefreshInterval;
+        var lastBeat = _time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_heartbeatInterval, _time, cancellationToken);
+                // A backend changing state is sent at once: the server stops leasing for it (or starts again) now.
+                await _heartbeatNow.WaitAndResetAsync(lastBeat + _heartbeatInterval, _time, cancellationToken);
+                lastBeat = _time.GetUtcNow();
                 IReadOnlyList<string>? models = null;
                 if (_time.GetUtcNow() >= nextModels)
                 {
@@ -265,9 +342,14 @@ public sealed partial class WorkerAgent : BackgroundService
                 }
                 var gpus = await _gpus.ReadAsync(cancellationToken);
                 _lastGpus = gpus;
-                var heartbeat = new WorkerHeartbeat { CurrentJobs = CurrentJobs, Gpus = gpus, Models = models, Draining = _draining || _drainRequested };
+                var version = _backends?.Version ?? 0;
+                var heartbeat = new WorkerHeartbeat
+                {
+                    CurrentJobs = CurrentJobs, Gpus = gpus, Models = models, Backends = _backends?.Snapshot(), Draining = _draining || _drainRequested,
+                };
                 var workerId = await _registered.Task;
                 var answer = await ServerCalls.WithTimeoutAsync(ct => _client.HeartbeatAsync(workerId, heartbeat, ct), _options.CallTimeout, _time, cancellationToken);
+                Reported(version);
                 if (answer.DrainRequested != _drainRequested) Log.DrainRequested(_logger, answer.DrainRequested);
                 _drainRequested = answer.DrainRequested;
             }
@@ -298,9 +380,13 @@ public sealed partial class WorkerAgent : BackgroundService
         ? "none"
         : string.Join("; ", gpus.Select(g => FormattableString.Invariant($"#{g.Index} {g.Name} {g.VramFreeMb}/{g.VramTotalMb} MiB free")));
 
+    private static string Describe(IReadOnlyList<Core.Workers.BackendInfo> backends) => backends.Count == 0
+        ? "none"
+        : string.Join("; ", backends.Select(b => FormattableString.Invariant($"{b.Id} {b.Url} GPU {(b.GpuIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-")} {b.State}{(b.Reason is null ? "" : ": " + b.Reason)}")));
+
     public override void Dispose()
     {
-        _slots.Dispose();
+        (_slots as IDisposable)?.Dispose();
         base.Dispose();
     }
 

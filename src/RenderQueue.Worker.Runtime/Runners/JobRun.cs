@@ -14,4 +14,11 @@ public sealed record JobRun(
     int Attempt,
     JsonElement Payload,
     IProgress<JobProgress> Progress,
-    IArtifactSink Artifacts);
+    IArtifactSink Artifacts)
+{
+    /// <summary>
+    /// The backend the agent chose for this run (a free, healthy one, on the job's <c>assigned_gpu</c>), for runners
+    /// with backends; null when the runner is called without the agent (it then picks one itself).
+    /// </summary>
+    public Backends.BackendSlot? Backend { get; init; }
+}

@@ -36,6 +36,24 @@ internal sealed class A1111Http
         return document.RootElement.Clone();
     }
 
+    /// <summary>The health probe: the status of <c>GET /sdapi/v1/progress?skip_current_image=true</c>.</summary>
+    public async Task<int> ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("sdapi/v1/progress?skip_current_image=true", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary><c>sd_model_checkpoint</c> of <c>GET /sdapi/v1/options</c>: the checkpoint loaded now, e.g.
+    /// <c>v1-5-pruned-emaonly.safetensors [6ce0161689]</c>; null when it names none.</summary>
+    public async Task<string?> GetLoadedCheckpointAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("sdapi/v1/options", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("sd_model_checkpoint", out var checkpoint)
+            && checkpoint.ValueKind == JsonValueKind.String && checkpoint.GetString() is { Length: > 0 and <= 256 } name ? name : null;
+    }
+
     /// <summary><c>POST /sdapi/v1/interrupt</c>: stops whatever the instance is running now.</summary>
     public async Task InterruptAsync(CancellationToken cancellationToken)
     {

@@ -10,6 +10,12 @@ public sealed class A1111Options
     public List<Uri> Urls { get; set; } = [];
 
     /// <summary>
+    /// The GPU (<c>nvidia-smi</c> index) each instance runs on, one per URL in the same order, e.g. <c>[0, 1]</c>.
+    /// Default: the n-th URL runs on GPU n when the machine has that GPU (no GPU otherwise).
+    /// </summary>
+    public List<int> Gpus { get; set; } = [];
+
+    /// <summary>
     /// How long one generation request may take. A1111 answers only when the images are done, so this is long
     /// (HttpClient's default of 100 s would cut real renders). Default 6 h.
     /// </summary>

@@ -2,8 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Workers;
 using RenderQueue.Worker.Backends;
 
 namespace RenderQueue.Worker.A1111;
@@ -14,11 +16,11 @@ namespace RenderQueue.Worker.A1111;
 /// one worker and run one job at a time). Images come back as base64 and become PNG (or sniffed-format) artifacts;
 /// the real seeds come from <c>info</c>, a JSON string parsed a second time.
 /// </summary>
-internal sealed partial class A1111Runner : IJobRunner, IModelSource
+internal sealed partial class A1111Runner : IBackendRunner, IModelSource
 {
     public const string JobType = "a1111";
 
-    private readonly BackendPool<A1111Http> _pool;
+    private readonly BackendPool<A1111Backend> _pool;
     private readonly A1111Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger<A1111Runner> _logger;
@@ -28,18 +30,42 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _pool = new BackendPool<A1111Http>(_options.Urls
-            .Select(url => new A1111Http(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), _options.ApiAuth))
+        _pool = new BackendPool<A1111Backend>(_options.Urls
+            .Select((url, i) => new A1111Backend(
+                $"{JobType}-{i}", new A1111Http(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), _options.ApiAuth),
+                i < _options.Gpus.Count ? _options.Gpus[i] : null))
             .ToList());
     }
 
     public string Type => JobType;
 
+    public IReadOnlyList<IBackend> Backends => _pool.Backends;
+
     public async Task<JsonElement?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
         var payload = A1111Payload.Parse(run.Payload);
+        // The agent hands each job the free backend it chose; called on its own, the runner picks one.
+        if (run.Backend is { Backend: A1111Backend chosen } slot) return await RunOnAsync(chosen, slot, payload, run, cancellationToken);
         using var lease = await _pool.AcquireAsync(cancellationToken);
-        var backend = lease.Backend;
+        return await RunOnAsync(lease.Backend, null, payload, run, cancellationToken);
+    }
+
+    private async Task<JsonElement?> RunOnAsync(A1111Backend instance, BackendSlot? slot, A1111Payload payload, JobRun run, CancellationToken cancellationToken)
+    {
+        if (slot is { State: BackendState.Unhealthy })
+            throw new BackendUnavailableException($"A1111 {instance.Url} is down ({slot.Reason}); the job never started on it.");
+        try
+        {
+            return await GenerateAsync(instance.Http, payload, run, cancellationToken);
+        }
+        finally
+        {
+            instance.JobEnded();
+        }
+    }
+
+    private async Task<JsonElement?> GenerateAsync(A1111Http backend, A1111Payload payload, JobRun run, CancellationToken cancellationToken)
+    {
         run.Progress.Report(new JobProgress(0, 1, "sent to A1111"));
         Log.Started(_logger, run.JobId, payload.Mode, backend.BaseAddress);
 
@@ -80,11 +106,11 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         {
             try
             {
-                models.UnionWith(await backend.GetModelsAsync(cancellationToken));
+                models.UnionWith(await backend.Http.GetModelsAsync(cancellationToken));
             }
             catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                Log.ModelsUnavailable(_logger, backend.BaseAddress, e.Message);
+                Log.ModelsUnavailable(_logger, backend.Url, e.Message);
             }
         }
         return [.. models];
@@ -198,14 +224,14 @@ internal sealed partial class A1111Runner : IJobRunner, IModelSource
         };
     }
 
-    private JobFailedException Unreachable(A1111Http backend, Exception e, bool timedOut)
+    private Exception Unreachable(A1111Http backend, Exception e, bool timedOut)
     {
         if (timedOut) return JobFailedException.Other($"A1111 {backend.BaseAddress} did not answer within {_options.RequestTimeout}.", innerException: e);
         // Refused or unresolvable: A1111 is not running, the request never started. Anything else broke the
         // connection after the request was sent: A1111 died or restarted mid-render.
         return e is HttpRequestException { HttpRequestError: not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError) }
             ? JobFailedException.Lost($"A1111 {backend.BaseAddress} closed the connection mid-request (restarted or crashed): {e.Message}", e)
-            : JobFailedException.Other($"A1111 {backend.BaseAddress} could not be reached: {e.Message}", innerException: e);
+            : new BackendUnavailableException($"A1111 {backend.BaseAddress} could not be reached: {e.Message}", e);
     }
 
     private static JsonElement? ParseOrNull(string text)

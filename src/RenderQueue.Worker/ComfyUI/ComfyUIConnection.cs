@@ -21,6 +21,7 @@ internal sealed partial class ComfyUIConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Channel<ComfyUIEvent>> _watches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
+    private readonly Core.Threading.WakeSignal _retryNow = new();
     private TaskCompletionSource<string> _connected = NewConnectedSource();
     private Task? _loop;
     private int _disposed;
@@ -49,6 +50,9 @@ internal sealed partial class ComfyUIConnection : IAsyncDisposable
     {
         lock (_gate) _loop ??= Task.Run(() => RunAsync(_stop.Token));
     }
+
+    /// <summary>ComfyUI answers HTTP again: a reconnect waiting out its backoff tries now.</summary>
+    public void RetryNow() => _retryNow.Set();
 
     /// <summary>Waits until a socket is open and returns its client id.</summary>
     public Task<string> WaitConnectedAsync(CancellationToken cancellationToken)
@@ -87,7 +91,8 @@ internal sealed partial class ComfyUIConnection : IAsyncDisposable
             catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException && !stopping.IsCancellationRequested)
             {
                 Log.ConnectFailed(_logger, _socketBase, delay, e.Message);
-                await Task.Delay(delay, _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                _retryNow.Reset();
+                await ((Task)_retryNow.WaitAsync(_time.GetUtcNow() + delay, _time, stopping)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                 continue;
             }

@@ -18,6 +18,17 @@ internal sealed class ComfyUIHttp(HttpClient http)
     public static bool Failed(Exception e, CancellationToken cancellationToken) =>
         e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
+    /// <summary>The backend refused the connection or could not be reached at all: nothing was sent to it.</summary>
+    public static bool Refused(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
+    /// <summary><c>GET /system_stats</c>, the health probe: throws unless ComfyUI answers 200.</summary>
+    public async Task GetSystemStatsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("system_stats", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        EnsureSuccess(response, "GET /system_stats", null);
+    }
+
     /// <summary><c>POST /prompt</c>. A 400 comes back as <see cref="PromptSubmission.Rejected"/> with ComfyUI's body.</summary>
     public async Task<PromptSubmission> SubmitPromptAsync(JsonNode workflow, string clientId, string promptId, CancellationToken cancellationToken)
     {

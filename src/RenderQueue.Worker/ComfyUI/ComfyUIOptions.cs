@@ -6,6 +6,12 @@ public sealed class ComfyUIOptions
     /// <summary>Base URLs, one per ComfyUI instance (typically one per GPU), e.g. <c>http://127.0.0.1:8188</c>. Default: none.</summary>
     public List<Uri> Urls { get; set; } = [];
 
+    /// <summary>
+    /// The GPU (<c>nvidia-smi</c> index) each instance runs on, one per URL in the same order, e.g. <c>[0, 1]</c>.
+    /// Default: the n-th URL runs on GPU n when the machine has that GPU (no GPU otherwise).
+    /// </summary>
+    public List<int> Gpus { get; set; } = [];
+
     /// <summary>First wait before reconnecting a dropped WebSocket; doubles up to <see cref="MaxReconnectDelay"/>. Default 500 ms.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Worker.Backends;
 
@@ -9,7 +10,7 @@ namespace RenderQueue.Worker.ComfyUI;
 /// The <c>comfyui</c> job type: runs an API-format workflow on one of the configured ComfyUI instances (one job per
 /// instance at a time), turns its events into progress, and uploads every output file. See <see cref="PromptRun"/>.
 /// </summary>
-internal sealed partial class ComfyUIRunner : IJobRunner, IModelSource, IAsyncDisposable
+internal sealed partial class ComfyUIRunner : IBackendRunner, IModelSource, IAsyncDisposable
 {
     public const string JobType = "comfyui";
 
@@ -24,22 +25,27 @@ internal sealed partial class ComfyUIRunner : IJobRunner, IModelSource, IAsyncDi
         _time = time;
         _logger = loggers.CreateLogger<ComfyUIRunner>();
         var connectionLogger = loggers.CreateLogger<ComfyUIConnection>();
-        _pool = new BackendPool<ComfyUIBackend>(_options.Urls.Select(url =>
+        _pool = new BackendPool<ComfyUIBackend>(_options.Urls.Select((url, i) =>
         {
             var baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
             var http = new HttpClient { BaseAddress = baseUrl, Timeout = _options.RequestTimeout };
-            return new ComfyUIBackend(baseUrl, new ComfyUIHttp(http), new ComfyUIConnection(baseUrl, _options, time, connectionLogger));
+            var gpu = i < _options.Gpus.Count ? _options.Gpus[i] : (int?)null;
+            return new ComfyUIBackend($"{JobType}-{i}", baseUrl, gpu, new ComfyUIHttp(http), new ComfyUIConnection(baseUrl, _options, time, connectionLogger));
         }).ToList());
     }
 
     public string Type => JobType;
 
+    public IReadOnlyList<IBackend> Backends => _pool.Backends;
+
     public async Task<JsonElement?> RunAsync(JobRun run, CancellationToken cancellationToken)
     {
         var payload = ComfyUIPayload.Parse(run.Payload);
+        // The agent hands each job the free backend it chose; called on its own, the runner picks one.
+        if (run.Backend is { Backend: ComfyUIBackend chosen } slot)
+            return await new PromptRun(chosen, slot, payload, run, _options, _time, _logger).ExecuteAsync(cancellationToken);
         using var lease = await _pool.AcquireAsync(cancellationToken);
-        var prompt = new PromptRun(lease.Backend, payload, run, _options, _time, _logger);
-        return await prompt.ExecuteAsync(cancellationToken);
+        return await new PromptRun(lease.Backend, null, payload, run, _options, _time, _logger).ExecuteAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> GetModelsAsync(CancellationToken cancellationToken)

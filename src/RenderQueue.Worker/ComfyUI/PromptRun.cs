@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Worker.ComfyUI;
 
@@ -19,9 +21,12 @@ namespace RenderQueue.Worker.ComfyUI;
 /// <item>on cancel: <c>POST /interrupt {"prompt_id"}</c> and <c>POST /queue {"delete": [id]}</c>, then wait briefly for
 /// ComfyUI to confirm.</item>
 /// </list>
+/// With the agent's <paramref name="slot"/>: a backend found down before the prompt is queued throws
+/// <see cref="BackendUnavailableException"/> (the job is released, no attempt charged); one found down after it is
+/// queued (refused, or its probe failing) loses the prompt at once, without waiting <see cref="ComfyUIOptions.LostTimeout"/>.
 /// </summary>
 internal sealed partial class PromptRun(
-    ComfyUIBackend backend, ComfyUIPayload payload, JobRun run, ComfyUIOptions options, TimeProvider time, ILogger logger)
+    ComfyUIBackend backend, BackendSlot? slot, ComfyUIPayload payload, JobRun run, ComfyUIOptions options, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan HistoryWriteWait = TimeSpan.FromSeconds(5);
     private readonly string _promptId = Guid.NewGuid().ToString();
@@ -29,6 +34,8 @@ internal sealed partial class PromptRun(
 
     public async Task<JsonElement?> ExecuteAsync(CancellationToken cancellationToken)
     {
+        if (slot is { State: BackendState.Unhealthy })
+            throw new BackendUnavailableException($"ComfyUI {backend.Url} is down ({slot.Reason}); the job never started on it.");
         await UploadInputsAsync(cancellationToken);
         using var watch = backend.Connection.Watch(_promptId);
         string clientId;
@@ -51,6 +58,8 @@ internal sealed partial class PromptRun(
                 throw;
             }
         }
+        // It ran: what its loader nodes named is what this backend has warm now.
+        slot?.ReportLoadedModels(WorkflowModels.Of(run.Payload));
 
         var outcome = PromptOutcome.Read(entry);
         switch (outcome.Status)
@@ -86,6 +95,7 @@ internal sealed partial class PromptRun(
             }
             catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
             {
+                if (ComfyUIHttp.Refused(e)) throw new BackendUnavailableException($"ComfyUI {backend.Url} refused the input upload: {e.Message}", e);
                 throw JobFailedException.Other($"Uploading input '{input.Name}' to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
             }
         }
@@ -93,9 +103,14 @@ internal sealed partial class PromptRun(
 
     private async Task<string> ConnectAsync(CancellationToken cancellationToken)
     {
+        using var down = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot?.Down ?? CancellationToken.None);
         try
         {
-            return await backend.Connection.WaitConnectedAsync(cancellationToken).WaitAsync(options.LostTimeout, time, cancellationToken);
+            return await backend.Connection.WaitConnectedAsync(down.Token).WaitAsync(options.LostTimeout, time, down.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BackendUnavailableException($"ComfyUI {backend.Url} went down before the job started on it ({slot?.Reason}).", e);
         }
         catch (TimeoutException e)
         {
@@ -112,6 +127,8 @@ internal sealed partial class PromptRun(
         }
         catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
         {
+            // Refused: the prompt never got in. Anything else (a 500, a reset) may or may not have queued it.
+            if (ComfyUIHttp.Refused(e)) throw new BackendUnavailableException($"ComfyUI {backend.Url} refused POST /prompt: {e.Message}", e);
             throw JobFailedException.Other($"Submitting the prompt to ComfyUI {backend.Url} failed: {e.Message}", innerException: e);
         }
 
@@ -135,7 +152,19 @@ internal sealed partial class PromptRun(
         if (!string.Equals(backend.Connection.ClientId, clientId, StringComparison.Ordinal)) return await PollAsync(cancellationToken);
         while (true)
         {
-            var evt = await watch.Events.ReadAsync(cancellationToken);
+            ComfyUIEvent evt;
+            // A probe that finds the backend down ends the wait for events: polling then tells lost from done.
+            using (var down = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot?.Down ?? CancellationToken.None))
+            {
+                try
+                {
+                    evt = await watch.Events.ReadAsync(down.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return await PollAsync(cancellationToken);
+                }
+            }
             switch (evt.Type)
             {
                 case ComfyUIEvent.SocketDropped when string.Equals(evt.ClientId, clientId, StringComparison.Ordinal):
@@ -165,7 +194,14 @@ internal sealed partial class PromptRun(
         var until = time.GetUtcNow() + HistoryWriteWait;
         while (true)
         {
-            if (await backend.Http.GetHistoryAsync(_promptId, cancellationToken) is { } entry) return entry;
+            try
+            {
+                if (await backend.Http.GetHistoryAsync(_promptId, cancellationToken) is { } entry) return entry;
+            }
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
+            {
+                return await PollAsync(cancellationToken);
+            }
             if (time.GetUtcNow() >= until) return await PollAsync(cancellationToken);
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
@@ -173,32 +209,39 @@ internal sealed partial class PromptRun(
 
     /// <summary>
     /// Events are lost: poll until the history has the prompt. Not in the queue and not in the history means ComfyUI
-    /// restarted and forgot it (never "done"); unreachable for <see cref="ComfyUIOptions.LostTimeout"/> means the same.
+    /// restarted and forgot it (never "done"); unreachable for <see cref="ComfyUIOptions.LostTimeout"/> means the same,
+    /// and so, at once, does a refused connection (nothing listens: the process and its queue are gone) or a backend
+    /// its probe finds down.
     /// </summary>
     private async Task<JsonElement> PollAsync(CancellationToken cancellationToken)
     {
         var unreachableSince = (DateTimeOffset?)null;
         while (true)
         {
+            using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, slot?.Down ?? CancellationToken.None);
             try
             {
-                if (await backend.Http.GetHistoryAsync(_promptId, cancellationToken) is { } entry) return entry;
-                if (!await backend.Http.IsQueuedAsync(_promptId, cancellationToken))
+                if (await backend.Http.GetHistoryAsync(_promptId, calls.Token) is { } entry) return entry;
+                if (!await backend.Http.IsQueuedAsync(_promptId, calls.Token))
                 {
                     // It may have finished between the two calls.
-                    if (await backend.Http.GetHistoryAsync(_promptId, cancellationToken) is { } late) return late;
+                    if (await backend.Http.GetHistoryAsync(_promptId, calls.Token) is { } late) return late;
                     throw JobFailedException.Lost(
                         $"ComfyUI {backend.Url} no longer has prompt {_promptId}: it is in neither /queue nor /history (ComfyUI restarted or crashed).");
                 }
                 unreachableSince = null;
             }
-            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken))
+            catch (Exception e) when (ComfyUIHttp.Failed(e, cancellationToken) || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                if (ComfyUIHttp.Refused(e)) slot?.ReportFailure($"refused while running prompt {_promptId}: {e.Message}");
+                if (ComfyUIHttp.Refused(e) || slot is { State: BackendState.Unhealthy })
+                    throw JobFailedException.Lost($"ComfyUI {backend.Url} went down while running prompt {_promptId} ({slot?.Reason ?? e.Message}).", e);
                 unreachableSince ??= time.GetUtcNow();
                 if (time.GetUtcNow() - unreachableSince >= options.LostTimeout)
                     throw JobFailedException.Lost($"ComfyUI {backend.Url} has not answered for {options.LostTimeout} while running prompt {_promptId}.", e);
             }
-            await Task.Delay(options.PollInterval, time, cancellationToken);
+            await Task.Delay(options.PollInterval, time, calls.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

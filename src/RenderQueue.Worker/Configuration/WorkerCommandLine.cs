@@ -15,10 +15,13 @@ internal sealed record WorkerCommandLine(IReadOnlyDictionary<string, string?> Se
           --key KEY             a worker API key (rq_…); better in RENDERQUEUE_KEY, which ps cannot show
           --comfyui URL[,URL]   ComfyUI instances to drive, e.g. http://127.0.0.1:8188 (repeatable)
           --a1111 URL[,URL]     AUTOMATIC1111 instances (started with --api), e.g. http://127.0.0.1:7860
+          --comfyui-gpus N[,N]  the GPU each ComfyUI URL runs on, in order (default: the n-th URL on GPU n)
+          --a1111-gpus N[,N]    the GPU each A1111 URL runs on, in order (default: the n-th URL on GPU n)
           --types T[,T]         job types to run (default: every configured runner; 'simulated' only when listed)
           --labels L[,L]        labels matched against jobs' requirements, e.g. region=eu
           --queues Q[,Q]        queues to lease from (default: all)
-          --concurrency N       jobs run at once (default 1; set it to the number of backends)
+          --concurrency N       jobs run at once by command/simulated runners (default 1; with ComfyUI
+                                or A1111 each healthy, free backend is a slot instead)
           --id ID               a stable worker id (default: the host name)
           --name NAME           a name shown to people (default: the id)
           --config FILE         a JSON configuration file (see docs/worker.md)
@@ -36,6 +39,8 @@ internal sealed record WorkerCommandLine(IReadOnlyDictionary<string, string?> Se
         ["--key"] = ("Worker:ApiKey", false),
         ["--comfyui"] = ("Worker:ComfyUI:Urls", true),
         ["--a1111"] = ("Worker:A1111:Urls", true),
+        ["--comfyui-gpus"] = ("Worker:ComfyUI:Gpus", true),
+        ["--a1111-gpus"] = ("Worker:A1111:Gpus", true),
         ["--types"] = ("Worker:Types", true),
         ["--labels"] = ("Worker:Labels", true),
         ["--queues"] = ("Worker:Queues", true),

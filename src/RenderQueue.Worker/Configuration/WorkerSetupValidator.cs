@@ -37,6 +37,8 @@ internal sealed class WorkerSetupValidator(
 
         problems.AddRange(Urls("Worker:ComfyUI:Urls", comfyUI.Value.Urls));
         problems.AddRange(Urls("Worker:A1111:Urls", a1111.Value.Urls));
+        problems.AddRange(Gpus("Worker:ComfyUI", comfyUI.Value.Urls, comfyUI.Value.Gpus));
+        problems.AddRange(Gpus("Worker:A1111", a1111.Value.Urls, a1111.Value.Gpus));
         if (tracing.Value.OtlpEndpoint is { } otlp && !IsHttp(otlp)) problems.Add($"{TracingSection}:OtlpEndpoint must be an absolute http(s) URL; it is '{otlp}'.");
         foreach (var (commandName, definition) in commands.Value.Commands)
         {
@@ -94,6 +96,18 @@ internal sealed class WorkerSetupValidator(
         {
             if (!IsHttp(urls[i]))
                 yield return $"{key}:{i} must be an absolute http(s) URL; it is '{urls[i]}'.";
+        }
+    }
+
+    /// <summary>GPU bindings: none (the n-th URL on GPU n), or one index per URL. Whether the machine has those GPUs is
+    /// checked when the worker registers, once nvidia-smi has been read.</summary>
+    private static IEnumerable<string> Gpus(string section, List<Uri> urls, List<int> gpus)
+    {
+        if (gpus.Count > 0 && gpus.Count != urls.Count)
+            yield return $"{section}:Gpus has {gpus.Count} GPU indexes for {urls.Count} URLs: give one per URL, in the same order (or none).";
+        for (var i = 0; i < gpus.Count; i++)
+        {
+            if (gpus[i] is < 0 or > 63) yield return $"{section}:Gpus:{i} must be a GPU index (0–63, as nvidia-smi numbers them); it is {gpus[i]}.";
         }
     }
 

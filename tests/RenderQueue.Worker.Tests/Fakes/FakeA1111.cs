@@ -55,6 +55,14 @@ internal sealed class FakeA1111 : IAsyncDisposable
     /// <summary>The most generations ever inside the lock at once (the lock makes it 1).</summary>
     public int MaxConcurrentGenerations => Volatile.Read(ref _maxGenerating);
 
+    /// <summary><c>sd_model_checkpoint</c> in <c>GET /sdapi/v1/options</c>: the checkpoint loaded now.</summary>
+    public string LoadedCheckpoint { get; set; } = "v1-5-pruned-emaonly.safetensors [6ce0161689]";
+
+    /// <summary>Calls to <c>GET /sdapi/v1/options</c> (a large answer on a real A1111).</summary>
+    public int OptionsReads => Volatile.Read(ref _optionsReads);
+
+    private int _optionsReads;
+
     /// <summary>Seeds the next "-1" seeds resolve to, in order.</summary>
     public int NextSeed { get; set; } = 1234567;
 
@@ -67,6 +75,12 @@ internal sealed class FakeA1111 : IAsyncDisposable
             app.MapPost("/sdapi/v1/img2img", (HttpRequest request) => fake!.GenerateAsync(request.HttpContext, "img2img"));
             app.MapGet("/sdapi/v1/progress", () => Results.Json(fake!.Progress()));
             app.MapPost("/sdapi/v1/interrupt", () => fake!.Interrupt());
+            // A flat dict of every setting (reference §4); a few keys stand for the hundreds.
+            app.MapGet("/sdapi/v1/options", () =>
+            {
+                Interlocked.Increment(ref fake!._optionsReads);
+                return Results.Json(new JsonObject { ["sd_model_checkpoint"] = fake.LoadedCheckpoint, ["samples_format"] = "png", ["CLIP_stop_at_last_layers"] = 1 });
+            });
             app.MapGet("/sdapi/v1/sd-models", () => Results.Json(new JsonArray(new JsonObject
             {
                 ["title"] = "v1-5-pruned-emaonly.safetensors [6ce0161689]",

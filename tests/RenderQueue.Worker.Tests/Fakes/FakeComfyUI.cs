@@ -16,7 +16,7 @@ namespace RenderQueue.Worker.Tests.Fakes;
 /// </summary>
 internal sealed partial class FakeComfyUI : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<QueuedPrompt> _pending = [];
     private readonly Dictionary<string, JsonObject> _history = new(StringComparer.Ordinal);
@@ -85,14 +85,16 @@ internal sealed partial class FakeComfyUI : IAsyncDisposable
     public static async Task<FakeComfyUI> StartAsync()
     {
         FakeComfyUI? fake = null;
-        var (app, url) = await KestrelFake.StartAsync(app =>
-        {
-            // Every route is also registered under /api (reference §1).
-            foreach (var prefix in new[] { "", "/api" }) Map(app.MapGroup(prefix), () => fake!);
-        });
+        var (app, url) = await KestrelFake.StartAsync(app => MapAll(app, () => fake!));
         fake = new FakeComfyUI(app, url);
         fake._executor = Task.Run(() => fake.ExecuteLoopAsync(fake._stop.Token));
         return fake;
+    }
+
+    private static void MapAll(WebApplication app, Func<FakeComfyUI> fake)
+    {
+        // Every route is also registered under /api (reference §1).
+        foreach (var prefix in new[] { "", "/api" }) Map(app.MapGroup(prefix), fake);
     }
 
     private static void Map(RouteGroupBuilder routes, Func<FakeComfyUI> fake)
@@ -283,8 +285,11 @@ internal sealed partial class FakeComfyUI : IAsyncDisposable
         _work.Release();
         await _executor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         CloseAllSockets();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (!IsDown)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
         _stop.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RenderQueue.Worker.Runtime;
+using RenderQueue.Worker.Runtime.Backends;
 using RenderQueue.Worker.Runtime.Gpus;
 using RenderQueue.Worker.Runtime.Runners;
 using RenderQueue.Client;
@@ -52,6 +53,25 @@ public sealed class WorkerAgentTests
 
         Assert.Empty(server.CompleteAnswers);
         Assert.Equal(4, server.Calls.Count(c => c.EndsWith("/complete", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_backend_found_down_before_the_job_started_releases_the_job_and_never_fails_it()
+    {
+        var server = new ScriptedServer(ScriptedServer.NewJob("test", "{}"));
+        var runner = new ScriptedBackendRunner(new ScriptedBackend("test-0"))
+        {
+            Run = _ => throw new BackendUnavailableException("ComfyUI refused POST /prompt: Connection refused"),
+        };
+        using var agent = Agent(server, runner);
+
+        await agent.StartAsync(CancellationToken.None);
+        await ComfyUIRunnerTests.WaitUntil(() => server.Calls.Any(c => c.EndsWith("/release", StringComparison.Ordinal)));
+        await agent.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(server.Calls, c => c.EndsWith("/fail", StringComparison.Ordinal) || c.EndsWith("/complete", StringComparison.Ordinal));
+        // The backend left the free slots: no second lease call was made for it (the probe, every 2 s, has not run again).
+        Assert.Single(server.Calls, c => c.EndsWith("/leases", StringComparison.Ordinal));
     }
 
     private static WorkerAgent Agent(ScriptedServer server, IJobRunner runner)

@@ -67,6 +67,9 @@ public sealed class WorkerConfigurationTests
     [InlineData("Worker:Colour is not a setting", "--server", "http://q:8000", "--types", "simulated", "--Worker:Colour=blue")]
     [InlineData("Template 'echo {x': Unclosed", "--server", "http://q:8000", "--Worker:Command:Commands:bad:Template=echo {x")]
     [InlineData("Worker:Tracing:OtlpEndpoint must be an absolute http(s) URL", "--server", "http://q:8000", "--types", "simulated", "--Worker:Tracing:OtlpEndpoint=jaeger:4317")]
+    [InlineData("Worker:ComfyUI:Gpus has 1 GPU indexes for 2 URLs", "--server", "http://q:8000", "--comfyui", "http://a:8188,http://b:8188", "--comfyui-gpus", "0")]
+    [InlineData("Worker:A1111:Gpus:0 must be a GPU index", "--server", "http://q:8000", "--a1111", "http://a:7860", "--Worker:A1111:Gpus:0=-1")]
+    [InlineData("Worker:HealthInterval must be positive", "--server", "http://q:8000", "--types", "simulated", "--Worker:HealthInterval=00:00:00")]
     public async Task A_bad_configuration_is_refused_with_a_message_naming_the_key(string message, params string[] args)
     {
         await using var services = Build(args);
@@ -74,6 +77,18 @@ public sealed class WorkerConfigurationTests
         var failure = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AgentOptions>>().Value);
 
         Assert.Contains(failure.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backends_are_bound_to_gpus_in_url_order_and_health_is_probed_every_2_s_by_default()
+    {
+        await using var services = Build("--server", "http://q:8000", "--comfyui", "http://a:8188,http://b:8188", "--comfyui-gpus", "1,0");
+
+        var agent = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(2), agent.HealthInterval);
+        var backends = services.GetRequiredService<ComfyUI.ComfyUIRunner>().Backends;
+        Assert.Equal(["comfyui-0", "comfyui-1"], backends.Select(b => b.Id));
+        Assert.Equal([1, 0], backends.Select(b => b.GpuIndex));
     }
 
     private static ServiceProvider Build(params string[] args)

@@ -47,6 +47,7 @@ internal sealed class ScriptedServer(Job job) : HttpMessageHandler
         if (path.EndsWith("/complete", StringComparison.Ordinal))
             return CompleteAnswers.TryDequeue(out var answer) ? answer() : Json(job with { State = JobState.Succeeded });
         if (path.EndsWith("/fail", StringComparison.Ordinal)) return Json(job with { State = JobState.Failed });
+        if (path.EndsWith("/release", StringComparison.Ordinal)) return Json(job with { State = JobState.Queued });
         return new HttpResponseMessage(HttpStatusCode.NotFound);
     }
 
