@@ -10,7 +10,9 @@ namespace RenderQueue.Storage.Redis;
 /// A job as a Redis hash. Scalars are fields the scripts read and change (times as Unix milliseconds,
 /// the state as its wire name); JSON written by clients (payload, metadata, result, error, requirements,
 /// artifacts) is kept verbatim and never decoded by Lua, so it round-trips byte for byte.
-/// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>;
+/// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>, <c>a{k}:gpu</c>
+/// (its <see cref="AssignedGpu"/> JSON; the job's current one is <c>gpu</c>); a larger-GPU wait is <c>wait</c> (the reason)
+/// with <c>req_vram_above</c> (what the lease matches, beside <c>req</c>);
 /// artifact <c>name</c> in <c>art:{name}</c> as <c>{ordinal}|{json}</c>.
 /// </summary>
 internal static class JobHash
@@ -46,8 +48,11 @@ internal static class JobHash
             Result = f.Text("result") is { } result ? Json(result) : null,
             Artifacts = Artifacts(f),
             Error = f.Text("error") is { } error ? Deserialize<JobError>(error) : null,
+            Releases = f.OptionalLong("releases") is { } releases ? (int)releases : 0,
             Attempts = Attempts(f, attempt),
             WorkerId = f.Text("worker"),
+            AssignedGpu = f.Text("gpu") is { } gpu ? Deserialize<AssignedGpu>(gpu) : null,
+            WaitReason = f.Text("wait"),
             LeaseExpiresAt = f.OptionalTime("lease"),
             CancelRequested = f.Flag("cancel"),
             FlagReason = f.Text("flag"),
@@ -138,7 +143,8 @@ internal static class JobHash
                 f.Time($"a{k}:s"),
                 f.OptionalTime($"a{k}:e"),
                 f.Text($"a{k}:o"),
-                f.Text($"a{k}:err") is { } error ? Deserialize<JobError>(error) : null));
+                f.Text($"a{k}:err") is { } error ? Deserialize<JobError>(error) : null,
+                f.Text($"a{k}:gpu") is { } gpu ? Deserialize<AssignedGpu>(gpu) : null));
         }
         return attempts;
     }

@@ -65,11 +65,16 @@ internal static class JobTable
     public static void Update(Commands sql, long seq, Job job) => sql.Execute(
         """
         UPDATE jobs SET state = $2, priority = $3, run_at = $4, queued_at = $5, lease_expires_at = $6, deadline = $7,
-                        finished_at = $8, body = $9
+                        finished_at = $8, body = $9, gpu_wait_mb = $10
         WHERE seq = $1
         """,
         seq, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt), UnixTime.Ms(job.LeaseExpiresAt),
-        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job));
+        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job), LargerGpu.WaitingAbove(job));
+
+    /// <summary>Rewrites the requirements the lease matches (an oom retry raises them); other changes leave them.</summary>
+    public static void UpdateRequirements(Commands sql, long seq, JobRequirements requirements) => sql.Execute(
+        "UPDATE jobs SET requirements = $2 WHERE seq = $1",
+        seq, requirements.IsEmpty ? null : JsonSerializer.Serialize(requirements, RenderQueueJson.Compact));
 
     private static long? Deadline(Job job) =>
         job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;

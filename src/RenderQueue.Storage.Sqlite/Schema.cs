@@ -150,6 +150,12 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
         ALTER TABLE jobs ADD COLUMN trace_state TEXT;
         """,
+        // Jobs waiting for a larger GPU after an oom, by the size they need exceeded: a registration or heartbeat
+        // finds the ones its GPUs release with one index range, usually empty.
+        """
+        ALTER TABLE jobs ADD COLUMN gpu_wait_mb INTEGER;
+        CREATE INDEX ix_jobs_gpu_wait ON jobs(gpu_wait_mb) WHERE gpu_wait_mb IS NOT NULL;
+        """,
     ];
 
     /// <summary>Puts the connection in WAL mode and brings the schema up to date, including for <paramref name="states"/>.</summary>

@@ -49,8 +49,10 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            // What a file written by the previous release looks like: schema version 2, no trace columns.
-            Execute(connection, "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            // What a file written by the previous release looks like: schema version 2, no trace columns (nor what later
+            // steps add: the larger-GPU wait column).
+            Execute(connection, "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; " +
+                "DROP INDEX ix_jobs_gpu_wait; ALTER TABLE jobs DROP COLUMN gpu_wait_mb; PRAGMA user_version = 2;");
         }
 
         using var upgraded = Open(path);
@@ -59,7 +61,7 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Null((await upgraded.GetAsync(oldJobId, CancellationToken.None))!.TraceParent);
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
-        Assert.Equal(3L, upgraded.ReadPragma("user_version"));
+        Assert.Equal(4L, upgraded.ReadPragma("user_version"));
     }
 
     private SqliteJobStore Open(string path) => new(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);
