@@ -11,8 +11,9 @@ namespace RenderQueue.Storage.Redis;
 /// the state as its wire name); JSON written by clients (payload, metadata, result, error, requirements,
 /// artifacts) is kept verbatim and never decoded by Lua, so it round-trips byte for byte.
 /// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>,
-/// <c>a{k}:gpu</c>, <c>a{k}:warm</c>; the running attempt's GPU in <c>gpu</c> (and <c>gpu_key</c>); the affinity models,
-/// folded, in <c>aff</c>;
+/// <c>a{k}:gpu</c> (its <see cref="AssignedGpu"/> JSON), <c>a{k}:warm</c>; the running attempt's GPU in <c>gpu</c> (and
+/// <c>gpu_key</c>); the affinity models, folded, in <c>aff</c>; a larger-GPU wait is <c>wait</c> (the reason) with
+/// <c>req_vram_above</c> (what the lease matches, beside <c>req</c>);
 /// artifact <c>name</c> in <c>art:{name}</c> as <c>{ordinal}|{json}</c>.
 /// </summary>
 internal static class JobHash
@@ -48,9 +49,11 @@ internal static class JobHash
             Result = f.Text("result") is { } result ? Json(result) : null,
             Artifacts = Artifacts(f),
             Error = f.Text("error") is { } error ? Deserialize<JobError>(error) : null,
+            Releases = f.OptionalLong("releases") is { } releases ? (int)releases : 0,
             Attempts = Attempts(f, attempt),
             WorkerId = f.Text("worker"),
             AssignedGpu = f.Text("gpu") is { } gpu ? Deserialize<AssignedGpu>(gpu) : null,
+            WaitReason = f.Text("wait"),
             LeaseExpiresAt = f.OptionalTime("lease"),
             CancelRequested = f.Flag("cancel"),
             FlagReason = f.Text("flag"),

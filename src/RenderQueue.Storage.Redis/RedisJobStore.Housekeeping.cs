@@ -5,7 +5,7 @@ namespace RenderQueue.Storage.Redis;
 public sealed partial class RedisJobStore
 {
     public async Task<int> PromoteDueAsync(int max, CancellationToken cancellationToken) =>
-        max < 1 ? 0 : (int)(long)(await RunAsync(_scripts.Promote, [max], cancellationToken)).Value;
+        max < 1 ? 0 : (int)(long)(await RunAsync(_scripts.Promote, [max, Milliseconds(_rules.WorkerTtl)], cancellationToken)).Value;
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {

@@ -128,12 +128,23 @@ public sealed partial class RedisJobStore : IJobStore, IAsyncDisposable, IDispos
             failure.Error.Class,
             failure.Retryable ? "1" : "0",
             Milliseconds(backoff),
+            Milliseconds(_rules.WorkerTtl),
+            Milliseconds(_rules.LargerGpuWait),
         ], cancellationToken);
     }
 
-    public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken) =>
-        TransitionAsync(_scripts.Release, lease,
-            [reason, JsonSerializer.Serialize(new JobError(reason, ErrorClasses.Released), RenderQueueJson.Compact)], cancellationToken);
+    public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken)
+    {
+        var charged = new JobError(JobLifecycle.ChargedReleaseMessage(reason, _rules.MaxReleases), ErrorClasses.Released);
+        return TransitionAsync(_scripts.Release, lease,
+        [
+            reason,
+            JsonSerializer.Serialize(new JobError(reason, ErrorClasses.Released), RenderQueueJson.Compact),
+            _rules.MaxReleases,
+            JsonSerializer.Serialize(charged, RenderQueueJson.Compact),
+            Milliseconds(_rules.Retry.DelayAfter(lease.Attempt, Random.Shared.NextDouble())),
+        ], cancellationToken);
+    }
 
     public Task<Job> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         TransitionAsync(_scripts.Cancel, jobId, "cancel", [jobId, reason is null ? "" : "1", reason ?? ""], cancellationToken);

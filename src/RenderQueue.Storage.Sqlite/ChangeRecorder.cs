@@ -90,9 +90,11 @@ internal static class ChangeRecorder
         }
     }
 
+    // A free release (requeued, class released) is no failure; one charged an attempt (retrying or failed) is.
     private static bool IsFailedAttempt(JobChange change) =>
-        change.PreviousState == JobState.Running && change.Job.Error is { } error && error.Class != ErrorClasses.Released &&
-        change.EventType is JobEventTypes.Failed or JobEventTypes.Retrying or JobEventTypes.Requeued;
+        change.PreviousState == JobState.Running && change.Job.Error is { } error &&
+        (change.EventType is JobEventTypes.Failed or JobEventTypes.Retrying
+         || change.EventType == JobEventTypes.Requeued && error.Class != ErrorClasses.Released);
 
     private static void CountFailure(Commands sql, Job job) => sql.Execute(
         """

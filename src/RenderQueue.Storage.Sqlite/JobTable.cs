@@ -66,11 +66,11 @@ internal static class JobTable
     public static void Update(Commands sql, long seq, Job job) => sql.Execute(
         """
         UPDATE jobs SET state = $2, priority = $3, run_at = $4, queued_at = $5, lease_expires_at = $6, deadline = $7,
-                        finished_at = $8, body = $9, gpu = $10, reserved_vram_mb = $11
+                        finished_at = $8, body = $9, gpu = $10, reserved_vram_mb = $11, gpu_wait_mb = $12
         WHERE seq = $1
         """,
         seq, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt), UnixTime.Ms(job.LeaseExpiresAt),
-        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job), Gpu(job), Reserved(job));
+        Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job), Gpu(job), Reserved(job), LargerGpu.WaitingAbove(job));
 
     /// <summary>The job's affinity models as the <c>affinity</c> column keeps them: a JSON array, or null for none.</summary>
     private static string? Affinity(Job job) =>
@@ -81,6 +81,11 @@ internal static class JobTable
         job is { State: JobState.Running, AssignedGpu: { } gpu, WorkerId: { } worker } ? Core.Storage.LeaseSlot.KeyOf(worker, gpu) : null;
 
     private static long? Reserved(Job job) => Gpu(job) is null ? null : job.Requirements.MinVramMb;
+
+    /// <summary>Rewrites the requirements the lease matches (an oom retry raises them); other changes leave them.</summary>
+    public static void UpdateRequirements(Commands sql, long seq, JobRequirements requirements) => sql.Execute(
+        "UPDATE jobs SET requirements = $2 WHERE seq = $1",
+        seq, requirements.IsEmpty ? null : JsonSerializer.Serialize(requirements, RenderQueueJson.Compact));
 
     private static long? Deadline(Job job) =>
         job.State == JobState.Running && job.Timeout is { } timeout && job.StartedAt is { } started ? UnixTime.Ms(started + timeout) : null;

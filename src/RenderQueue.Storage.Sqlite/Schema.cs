@@ -189,6 +189,12 @@ internal static class Schema
                 AND queue = OLD.queue AND type = OLD.type AND priority = OLD.priority AND seq = OLD.seq;
         END;
         """,
+        // Jobs waiting for a larger GPU after an oom, by the size they need exceeded: a registration or heartbeat
+        // finds the ones its GPUs release with one index range, usually empty.
+        """
+        ALTER TABLE jobs ADD COLUMN gpu_wait_mb INTEGER;
+        CREATE INDEX ix_jobs_gpu_wait ON jobs(gpu_wait_mb) WHERE gpu_wait_mb IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version a database has once every step ran (its <c>user_version</c>).</summary>

@@ -18,7 +18,10 @@ public sealed partial class SqliteJobStore
             var now = Now;
             var due = Seqs(context.Sql, DueScheduled, UnixTime.Ms(now), max);
             foreach (var seq in due)
-                ChangeRecorder.Apply(context, seq, JobLifecycle.Promote(JobTable.LoadBySeq(context.Sql, seq), now));
+            {
+                var job = JobTable.LoadBySeq(context.Sql, seq);
+                ChangeRecorder.Apply(context, seq, LargerGpu.IsWaiting(job) ? EndLargerGpuWait(context.Sql, job, now) : JobLifecycle.Promote(job, now));
+            }
             return due.Count;
         }, cancellationToken);
 

@@ -21,6 +21,7 @@ public sealed partial class SqliteJobStore
                 LastSeenAt = now,
             };
             SaveWorker(context.Sql, worker);
+            ReleaseLargerGpuWaits(context, worker, now);
             return WithStatus(worker, now);
         }, cancellationToken);
 
@@ -62,6 +63,7 @@ public sealed partial class SqliteJobStore
             var now = Now;
             var worker = update(JsonSerializer.Deserialize<WorkerInfo>(body, RenderQueueJson.Compact)!, now);
             SaveWorker(context.Sql, worker);
+            ReleaseLargerGpuWaits(context, worker, now);
             return WithStatus(worker, now);
         }, cancellationToken);
 

@@ -133,10 +133,19 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
         }, cancellationToken);
 
     public Task<Job> FailAsync(LeaseToken lease, JobFailure failure, CancellationToken cancellationToken) =>
-        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Fail(job, lease, failure, now, _rules.Retry, Random.Shared.NextDouble()), cancellationToken);
+        _writer.WriteAsync(context =>
+        {
+            var (seq, job) = JobTable.Load(context.Sql, lease.JobId);
+            var now = Now;
+            var change = JobLifecycle.Fail(job, lease, failure, now, _rules.Retry, Random.Shared.NextDouble(),
+                (needing, above) => LargerGpuOnline(context.Sql, needing, above, now) is not null, _rules.LargerGpuWait);
+            if (change.Job.Requirements != job.Requirements) JobTable.UpdateRequirements(context.Sql, seq, change.Job.Requirements);
+            return ChangeRecorder.Apply(context, seq, change);
+        }, cancellationToken);
 
     public Task<Job> ReleaseAsync(LeaseToken lease, string reason, CancellationToken cancellationToken) =>
-        TransitionAsync(lease.JobId, (job, now) => JobLifecycle.Release(job, lease, reason, now), cancellationToken);
+        TransitionAsync(lease.JobId, (job, now) =>
+            JobLifecycle.Release(job, lease, reason, now, _rules.MaxReleases, _rules.Retry, Random.Shared.NextDouble()), cancellationToken);
 
     public Task<Job> CancelAsync(string jobId, string? reason, CancellationToken cancellationToken) =>
         TransitionAsync(jobId, (job, now) => JobLifecycle.Cancel(job, reason, now), cancellationToken);

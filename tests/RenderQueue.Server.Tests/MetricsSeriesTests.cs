@@ -20,6 +20,7 @@ public sealed partial class MetricsSeriesTests
         "# TYPE renderqueue_leader gauge",
         "# TYPE renderqueue_leases_reaped_total counter",
         "# TYPE renderqueue_storage_sqlite_checkpoint_duration histogram",
+        "# TYPE renderqueue_workers gauge",
         "# TYPE renderqueue_workers_online gauge",
         "renderqueue_jobs{queue,state}",
         "renderqueue_jobs_completed_total{queue}",
@@ -35,6 +36,7 @@ public sealed partial class MetricsSeriesTests
         "renderqueue_storage_sqlite_checkpoint_duration_count{mode}",
         "renderqueue_storage_sqlite_checkpoint_duration_sum{mode}",
         "renderqueue_workers_online{}",
+        "renderqueue_workers{status}",
     ];
 
     [Fact]

@@ -17,4 +17,10 @@ public interface IJobStoreFixture
     /// transition into a state that no operation reaches yet would, with no event.
     /// </summary>
     Task MoveAsync(IJobStore store, string jobId, JobState state);
+
+    /// <summary>
+    /// Records <paramref name="gpu"/> as the GPU a running job's attempt was placed on (the job's <c>assigned_gpu</c>
+    /// and its last attempt's <c>gpu</c>), as a lease with GPU placement does, with no event.
+    /// </summary>
+    Task PlaceOnGpuAsync(IJobStore store, string jobId, AssignedGpu gpu);
 }

@@ -51,6 +51,15 @@ public sealed class RedisStoreFixture : IJobStoreFixture, IDisposable
             return reply('ok', apply(j, prev, nil))
             """, jobId, jobId, state.ToWire());
 
+    public Task PlaceOnGpuAsync(IJobStore store, string jobId, AssignedGpu gpu) =>
+        ((RedisJobStore)store).TransitionAsync(
+            """
+            local j = load_job(arg(1))
+            set(j, 'gpu', arg(2))
+            set(j, 'a' .. j.attempt .. ':gpu', arg(2))
+            return reply('ok', apply(j, j.state, nil))
+            """, jobId, jobId, System.Text.Json.JsonSerializer.Serialize(gpu, RenderQueue.Core.Json.RenderQueueJson.Compact));
+
     public RedisJobStore Open(string prefix, TimeProvider time, JobStoreOptions? options = null, IConnectionMultiplexer? connection = null) =>
         new(connection ?? Connection, new RedisStoreOptions { Configuration = Server.Configuration, KeyPrefix = prefix, Store = options ?? new JobStoreOptions() }, time);
 

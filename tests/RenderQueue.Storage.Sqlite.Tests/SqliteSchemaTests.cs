@@ -49,8 +49,9 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            // What a file written by the previous release looks like: schema version 2, no trace columns.
-            Execute(connection, UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            // What a file written by the previous release looks like: schema version 2, no trace columns (nor what later
+            // steps add).
+            Execute(connection, UndoLargerGpuWait + UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
         }
 
         using var upgraded = Open(path);
@@ -61,6 +62,9 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
         Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
+
+    /// <summary>What the larger-GPU wait step (version 5) added, undone.</summary>
+    private const string UndoLargerGpuWait = "DROP INDEX ix_jobs_gpu_wait; ALTER TABLE jobs DROP COLUMN gpu_wait_mb; ";
 
     /// <summary>What the placement step (version 4) added, undone.</summary>
     private const string UndoPlacement =
@@ -81,7 +85,7 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            Execute(connection, UndoPlacement + "PRAGMA user_version = 3;");
+            Execute(connection, UndoLargerGpuWait + UndoPlacement + "PRAGMA user_version = 3;");
         }
 
         using var upgraded = Open(path);

@@ -23,6 +23,11 @@ public sealed class SqliteStoreFixture : IJobStoreFixture, IDisposable
     public Task MoveAsync(IJobStore store, string jobId, JobState state) =>
         ((SqliteJobStore)store).TransitionAsync(jobId, (job, now) => new JobChange(job with { State = state, UpdatedAt = now }, job.State, null), CancellationToken.None);
 
+    public Task PlaceOnGpuAsync(IJobStore store, string jobId, AssignedGpu gpu) =>
+        ((SqliteJobStore)store).TransitionAsync(jobId, (job, _) => new JobChange(
+            job with { AssignedGpu = gpu, Attempts = [.. job.Attempts.SkipLast(1), job.Attempts[^1] with { Gpu = gpu }] }, job.State, null),
+            CancellationToken.None);
+
     private static SqliteJobStore Open(string path, TimeProvider time, JobStoreOptions options) =>
         new(new SqliteStoreOptions { Path = path, Store = options }, time);
 

@@ -76,6 +76,9 @@ public sealed record Job
     /// <summary>The last error.</summary>
     public JobError? Error { get; init; }
 
+    /// <summary>Times workers gave the current run back unfinished (release); a retry or a flag starts again at 0.</summary>
+    public int Releases { get; init; }
+
     /// <summary>Every attempt with its worker, times and outcome.</summary>
     public IReadOnlyList<JobAttempt> Attempts { get; init; } = [];
 

@@ -101,9 +101,14 @@ public static class JobLifecycle
 
     /// <summary>
     /// A failed attempt: canceled if a cancel was asked for; otherwise retried after a backoff while attempts
-    /// remain and the failure is retryable; otherwise failed for good.
+    /// remain and the failure is retryable; otherwise failed for good. An <c>oom</c> on a GPU the job records is retried
+    /// only on a larger GPU (see <see cref="LargerGpu"/>): at once when <paramref name="largerGpuOnline"/> finds an
+    /// online worker with one, else it waits <see cref="JobState.Scheduled"/> for <paramref name="largerGpuWait"/> with a
+    /// <see cref="Job.WaitReason"/>. <paramref name="largerGpuOnline"/> answers for the job as it will be (its new
+    /// requirements) and the size it must exceed, inside the store's transaction; null keeps the plain backoff.
     /// </summary>
-    public static JobChange Fail(Job job, LeaseToken token, JobFailure failure, DateTimeOffset now, RetryPolicy policy, double unitRandom)
+    public static JobChange Fail(Job job, LeaseToken token, JobFailure failure, DateTimeOffset now, RetryPolicy policy, double unitRandom,
+        Func<Job, long, bool>? largerGpuOnline = null, TimeSpan largerGpuWait = default)
     {
         RequireLease(job, token);
         if (job.CancelRequested)
@@ -112,27 +117,73 @@ public static class JobLifecycle
         if (!failure.Retryable || job.Attempt >= job.AttemptLimit)
             return new JobChange(EndAttempt(job, now, JobState.Failed, failure.Error), job.State, JobEventTypes.Failed);
 
+        if (largerGpuOnline is not null && LargerGpu.ThresholdAfter(job, failure) is { } above)
+        {
+            var needing = job with { Requirements = job.Requirements with { VramAboveMb = above } };
+            if (largerGpuOnline(needing, above))
+                return new JobChange(EndAttempt(needing, now, JobState.Queued, failure.Error) with { RunAt = now }, job.State, JobEventTypes.Retrying);
+            var reason = LargerGpu.WaitReason(above);
+            var waiting = EndAttempt(needing, now, JobState.Scheduled, failure.Error) with { RunAt = now + largerGpuWait, WaitReason = reason };
+            return new JobChange(waiting, job.State, JobEventTypes.Retrying, reason);
+        }
+
         var runAt = now + policy.DelayAfter(job.Attempt, unitRandom);
-        var waiting = EndAttempt(job, now, runAt > now ? JobState.Scheduled : JobState.Queued, failure.Error) with
+        var retrying = EndAttempt(job, now, runAt > now ? JobState.Scheduled : JobState.Queued, failure.Error) with
         {
             RunAt = runAt,
         };
-        return new JobChange(waiting, job.State, JobEventTypes.Retrying);
+        return new JobChange(retrying, job.State, JobEventTypes.Retrying);
     }
 
-    /// <summary>A worker gives an unfinished job back (e.g. while draining). The attempt is not charged.</summary>
-    public static JobChange Release(Job job, LeaseToken token, string reason, DateTimeOffset now)
+    /// <summary>
+    /// A worker gives an unfinished job back (its backend died before the job started, a drain). The first
+    /// <paramref name="maxReleases"/> releases of a run are free: the job is queued again and the attempt not charged.
+    /// Each release past them is a failed attempt of class <c>released</c>, retried by the usual rules
+    /// (<paramref name="policy"/>), so a flapping backend cannot bounce a job forever.
+    /// </summary>
+    public static JobChange Release(Job job, LeaseToken token, string reason, DateTimeOffset now,
+        int maxReleases = int.MaxValue, RetryPolicy? policy = null, double unitRandom = 0)
     {
         RequireLease(job, token);
         if (job.CancelRequested)
             return new JobChange(EndAttempt(job, now, JobState.Canceled, null), job.State, JobEventTypes.Canceled, reason);
 
+        var releases = job.Releases + 1;
+        if (releases > maxReleases)
+        {
+            var charged = new JobFailure(new JobError(ChargedReleaseMessage(reason, maxReleases), ErrorClasses.Released));
+            return Fail(job with { Releases = releases }, token, charged, now, policy ?? RetryPolicy.Default, unitRandom) with { Reason = reason };
+        }
+
         var error = new JobError(reason, ErrorClasses.Released);
         var released = EndAttempt(job, now, JobState.Queued, error, outcome: "released") with
         {
             AttemptLimit = job.AttemptLimit + 1,
+            Releases = releases,
         };
         return new JobChange(released, job.State, JobEventTypes.Requeued, reason);
+    }
+
+    /// <summary>The error of a release that is charged an attempt.</summary>
+    public static string ChargedReleaseMessage(string reason, int maxReleases) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{reason} (released more than {maxReleases} times in this run, so this release is charged an attempt)");
+
+    /// <summary>A worker that could take a job waiting for a larger GPU is online: the job is queued.</summary>
+    public static JobChange LargerGpuFound(Job job, string workerId, DateTimeOffset now)
+    {
+        if (LargerGpu.WaitingAbove(job) is not { } above) throw new JobStateConflictException(job.Id, job.State, "release for a larger GPU");
+        var queued = job with { State = JobState.Queued, QueuedAt = now, RunAt = null, WaitReason = null, UpdatedAt = now };
+        return new JobChange(queued, job.State, JobEventTypes.Queued, LargerGpu.FoundReason(above, workerId));
+    }
+
+    /// <summary>No larger GPU came online while the job waited: it fails for good with class <c>oom</c>.</summary>
+    public static JobChange LargerGpuWaitExpired(Job job, DateTimeOffset now)
+    {
+        if (!LargerGpu.IsWaiting(job)) throw new JobStateConflictException(job.Id, job.State, "end the larger-GPU wait of");
+        var error = new JobError(LargerGpu.GaveUpMessage(job.WaitReason!), ErrorClasses.OutOfMemory);
+        var failed = job with { State = JobState.Failed, Error = error, WaitReason = null, QueuedAt = null, FinishedAt = now, UpdatedAt = now };
+        return new JobChange(failed, job.State, JobEventTypes.Failed, job.WaitReason);
     }
 
     /// <summary>The reaper found the lease expired: the worker is presumed dead. A crash counts as an attempt.</summary>
@@ -161,7 +212,7 @@ public static class JobLifecycle
         switch (job.State)
         {
             case var pending when pending.IsPending():
-                return new JobChange(job with { State = JobState.Canceled, FinishedAt = now, UpdatedAt = now, QueuedAt = null }, job.State, JobEventTypes.Canceled, reason);
+                return new JobChange(job with { State = JobState.Canceled, FinishedAt = now, UpdatedAt = now, QueuedAt = null, WaitReason = null }, job.State, JobEventTypes.Canceled, reason);
             case JobState.Running when job.CancelRequested:
                 return new JobChange(job, job.State, null, reason);
             case JobState.Running:
@@ -197,7 +248,7 @@ public static class JobLifecycle
     public static JobChange Promote(Job job, DateTimeOffset now)
     {
         Require(job, JobState.Scheduled, "promote");
-        return new JobChange(job with { State = JobState.Queued, QueuedAt = now, UpdatedAt = now }, job.State, JobEventTypes.Queued);
+        return new JobChange(job with { State = JobState.Queued, QueuedAt = now, UpdatedAt = now, WaitReason = null }, job.State, JobEventTypes.Queued);
     }
 
     /// <summary>A client downloaded the outputs of a succeeded job.</summary>
@@ -215,6 +266,7 @@ public static class JobLifecycle
         Result = null,
         Progress = null,
         CancelRequested = false,
+        Releases = 0,
         RunAt = null,
         QueuedAt = now,
         StartedAt = null,

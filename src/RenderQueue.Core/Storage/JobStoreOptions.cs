@@ -11,6 +11,15 @@ public sealed record JobStoreOptions
     /// <summary>A worker with no heartbeat for this long is offline. Default 60 s.</summary>
     public TimeSpan WorkerTtl { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Releases (a worker giving a job back unfinished: its backend died before the job started, a drain) that
+    /// a run of a job gets free; each release past this many is charged an attempt as a failure of class
+    /// <c>released</c>, so a flapping backend cannot bounce a job forever. Default 3.</summary>
+    public int MaxReleases { get; init; } = 3;
+
+    /// <summary>How long a job that ran out of GPU memory waits for an online worker with a larger GPU before it fails
+    /// for good with class <c>oom</c>. Default 1 h.</summary>
+    public TimeSpan LargerGpuWait { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Candidates a lease examines for requirements before giving up. Default 1,000.</summary>
     public int LeaseScanLimit { get; init; } = 1_000;
 

@@ -17,16 +17,20 @@ internal static class StoreRegistration
         if (unknown.Count > 0)
             throw new InvalidOperationException($"Invalid configuration: {string.Join(", ", unknown)} is not a key of the Store section (it has Kind, Sqlite, Redis and RedisOptions).");
 
+        var scheduler = new SchedulerOptions(); // validated on start with the rest of the Scheduler section
+        configuration.GetSection(SchedulerOptions.Section).Bind(scheduler);
         var kind = section[StoreSection.Kind] ?? StoreSection.Sqlite;
         switch (kind.Trim().ToLowerInvariant())
         {
             case StoreSection.Sqlite:
                 var sqlite = BindSqlite(section.GetSection("Sqlite"));
+                sqlite.Store = scheduler.Apply(sqlite.Store);
                 services.AddSqliteJobStore(sqlite);
                 services.AddSingleton(new StoreDescription(StoreSection.Sqlite, Path.GetFullPath(sqlite.Path)));
                 return services;
             case StoreSection.Redis:
                 var redis = BindRedis(section);
+                redis.Store = scheduler.Apply(redis.Store);
                 // Registered before the store's own hosted services, so an unsafe Redis is refused before anything uses it.
                 services.AddHostedService(provider => new RedisStartupCheck(redis, provider.GetRequiredService<ILogger<RedisStartupCheck>>()));
                 services.AddRedisJobStore(redis);

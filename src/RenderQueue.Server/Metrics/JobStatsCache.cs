@@ -1,8 +1,10 @@
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Server.Metrics;
 
-/// <summary>The store's counts, read at most once per <see cref="MaxAge"/> however often Prometheus scrapes.</summary>
+/// <summary>The store's counts and its workers per status, read at most once per <see cref="MaxAge"/> however often
+/// Prometheus scrapes.</summary>
 internal sealed class JobStatsCache(IJobStore store, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
@@ -13,12 +15,17 @@ internal sealed class JobStatsCache(IJobStore store, TimeProvider time)
     /// <summary>The last counts read; null before the first refresh.</summary>
     public StoreStats? Latest { get; private set; }
 
+    /// <summary>Registered workers per status (every status, 0 when none), read with <see cref="Latest"/>.</summary>
+    public IReadOnlyDictionary<WorkerStatus, int> WorkersByStatus { get; private set; } = new Dictionary<WorkerStatus, int>();
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await _refresh.WaitAsync(cancellationToken);
         try
         {
             if (Latest is not null && time.GetElapsedTime(_readAt) < MaxAge) return;
+            var workers = await store.ListWorkersAsync(cancellationToken);
+            WorkersByStatus = Enum.GetValues<WorkerStatus>().ToDictionary(status => status, status => workers.Count(w => w.Status == status));
             Latest = await store.GetStatsAsync(cancellationToken);
             _readAt = time.GetTimestamp();
         }

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Prometheus;
 using RenderQueue.Core.Jobs;
 using RenderQueue.Core.Storage;
+using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Server.Metrics;
 
@@ -28,6 +30,7 @@ internal sealed class RenderQueueMetrics
     private readonly Histogram _pickup;
     private readonly Gauge _jobs;
     private readonly Gauge _workersOnline;
+    private readonly Gauge _workers;
     private readonly Gauge _leader;
     private StoreStats? _applied; // the stats the gauges hold: the cache answers the same instance for a second
 
@@ -47,6 +50,8 @@ internal sealed class RenderQueueMetrics
             ["queue"], new HistogramConfiguration { Buckets = [.. PickupBuckets] });
         _jobs = f.CreateGauge("renderqueue_jobs", "Jobs in the store by queue and state." + Store, ["queue", "state"]);
         _workersOnline = f.CreateGauge("renderqueue_workers_online", "Workers with a recent heartbeat." + Store);
+        _workers = f.CreateGauge("renderqueue_workers",
+            "Registered workers by status: online, draining, unhealthy (no healthy backend), offline (no recent heartbeat)." + Store, ["status"]);
         _leader = f.CreateGauge("renderqueue_leader",
             "1 while this node leads and runs the lease reaper, scheduler and retention cleaner; 0 otherwise.");
         registry.Registry.AddBeforeCollectCallback(async ct =>
@@ -54,7 +59,7 @@ internal sealed class RenderQueueMetrics
             await stats.RefreshAsync(ct); // at most once a second, however often Prometheus scrapes
             if (stats.Latest is { } latest && !ReferenceEquals(latest, _applied))
             {
-                SetStoreGauges(latest);
+                SetStoreGauges(latest, stats.WorkersByStatus);
                 _applied = latest;
             }
             _leader.Set(election.CurrentTerm is null ? 0 : 1);
@@ -88,9 +93,11 @@ internal sealed class RenderQueueMetrics
     public void Reaped(int count) => _reaped.Inc(count);
 
     /// <summary>Sets the store's counts; a queue the store no longer reports leaves the gauge.</summary>
-    private void SetStoreGauges(StoreStats stats)
+    private void SetStoreGauges(StoreStats stats, IReadOnlyDictionary<WorkerStatus, int> workers)
     {
         _workersOnline.Set(stats.WorkersOnline);
+        foreach (var (status, count) in workers)
+            _workers.WithLabels(JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString())).Set(count);
         var queues = stats.Queues.Select(q => q.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var labels in _jobs.GetAllLabelValues().Where(l => !queues.Contains(l[0])).ToList())
             _jobs.RemoveLabelled(labels);

@@ -180,6 +180,12 @@ local function reindex(j, prev)
   elseif prev == 'scheduled' then
     redis.call('ZREM', gk('scheduled'), j.id)
   end
+  -- Jobs waiting for a larger GPU after an oom, scored by the size they need exceeded (see larger-GPU waits below).
+  if j.state == 'scheduled' and present(j, 'wait') then
+    redis.call('ZADD', gk('gpu_waits'), tonumber(j.req_vram_above), j.id)
+  elseif j.__left_wait then
+    redis.call('ZREM', gk('gpu_waits'), j.id)
+  end
   if j.state == 'running' then
     redis.call('ZADD', gk('leases'), tonumber(j.lease), j.id)
     local deadline = deadline_of(j)
@@ -292,8 +298,10 @@ local function record(j, prev, event_type, reason)
       incr(activity, j.state, 1)
     end
     -- A failed attempt always leaves running, so its class is counted in the minute of that change.
-    if prev == 'running' and present(j, 'error_class') and j.error_class ~= 'released'
-        and (event_type == 'job.failed' or event_type == 'job.retrying' or event_type == 'job.requeued') then
+    -- A free release (requeued, class released) is no failure; one charged an attempt (retrying or failed) is.
+    if prev == 'running' and present(j, 'error_class')
+        and (event_type == 'job.failed' or event_type == 'job.retrying'
+             or (event_type == 'job.requeued' and j.error_class ~= 'released')) then
       incr(activity, 'f:' .. j.error_class, 1)
     end
   end
@@ -325,8 +333,12 @@ local function record(j, prev, event_type, reason)
   end
 end
 
--- Persists the job and records its change.
+-- Persists the job and records its change. A wait reason only lives while the job is scheduled.
 local function commit(j, prev, event_type, reason)
+  if j.state ~= 'scheduled' and present(j, 'wait') then
+    unset(j, 'wait')
+    j.__left_wait = true
+  end
   save(j)
   reindex(j, prev)
   record(j, prev, event_type, reason)
@@ -417,7 +429,7 @@ local function requeue(j)
   set(j, 'state', 'queued')
   set(j, 'attempt_limit', int(tonumber(j.attempt) + tonumber(j.max_attempts)))
   for _, field in ipairs({ 'error', 'error_class', 'result', 'p_value', 'p_max', 'p_msg', 'cancel', 'run_at',
-                           'started', 'finished', 'collected' }) do
+                           'started', 'finished', 'collected', 'releases' }) do
     unset(j, field)
   end
   set(j, 'queued_at', ARGV[2])
@@ -486,6 +498,130 @@ local function promote_job(j)
   set(j, 'queued_at', ARGV[2])
   set(j, 'updated', ARGV[2])
   return apply(j, 'scheduled', 'job.queued')
+end
+
+-- ── Larger-GPU waits (RenderQueue.Core.Jobs.LargerGpu) ───────────────────────────────────────────
+-- An oom on a GPU the attempt records raises the job's req_vram_above (and its req JSON) to that GPU's total; the
+-- retry waits 'scheduled' with a 'wait' reason until a worker that could take it on a larger GPU is online. Workers
+-- are read inside the same script as the job's change, so a failure and a heartbeat never miss each other.
+
+local function thousands(n)
+  local text, k = int(n), 0
+  repeat text, k = string.gsub(text, '^(-?%d+)(%d%d%d)', '%1,%2') until k == 0
+  return text
+end
+
+local function gpu_wait_reason(mb) return 'waiting for a GPU with more than ' .. thousands(mb) .. ' MB' end
+
+-- The size an oom retry must exceed (the attempt's GPU, else the job's assigned one); nil for anything else.
+local function oom_threshold(j, error_class)
+  if error_class ~= 'oom' then return nil end
+  local gpu = j['a' .. j.attempt .. ':gpu'] or j.gpu
+  if not gpu then return nil end
+  local total = tonumber(cjson.decode(gpu).vram_total_mb)
+  local current = tonumber(j.req_vram_above or '')
+  if current and current > total then return current end
+  return total
+end
+
+-- Sets requirements.vram_above_mb in the job's requirements JSON (written by .NET, so its shape is known) and the
+-- field the lease matches.
+local function set_vram_above(j, mb)
+  local req = j.req or '{}'
+  req = string.gsub(req, '"vram_above_mb":%-?%d+,', '')
+  req = string.gsub(req, ',?"vram_above_mb":%-?%d+', '')
+  if req == '{}' then req = '{"vram_above_mb":' .. int(mb) .. '}' else req = string.sub(req, 1, -2) .. ',"vram_above_mb":' .. int(mb) .. '}' end
+  set(j, 'req', req)
+  set(j, 'req_vram_above', int(mb))
+end
+
+local function contains(list, value)
+  for _, item in ipairs(list) do if item == value then return true end end
+  return false
+end
+
+-- Whether a worker (its hash as a table) could take job j on a GPU larger than mb: not draining, serves the job's
+-- queue and type, has its labels and models (folded as the lease folds them), and has such a GPU.
+local function worker_can_take(w, j, mb)
+  if w.draining == '1' or w.drain_requested == '1' or not w.reg then return false end
+  local larger = false
+  for _, gpu in ipairs(cjson.decode(w.gpus or '[]')) do
+    if tonumber(gpu.vram_total_mb) > mb then larger = true end
+  end
+  if not larger then return false end
+  local reg = cjson.decode(w.reg)
+  if not contains(reg.types or {}, j.type) then return false end
+  local queues = reg.queues or {}
+  if #queues > 0 and not contains(queues, j.queue) then return false end
+  if present(j, 'req_labels') then
+    for _, label in ipairs(cjson.decode(j.req_labels)) do
+      if not contains(reg.labels or {}, label) then return false end
+    end
+  end
+  if present(j, 'req_models') then
+    local models = {}
+    for _, model in ipairs(cjson.decode(w.models or '[]')) do models[string.upper(model)] = true end
+    for _, model in ipairs(cjson.decode(j.req_models)) do
+      if not models[model] then return false end
+    end
+  end
+  return true
+end
+
+local function load_worker(id)
+  local flat = redis.call('HGETALL', gk('worker:' .. id))
+  local w = {}
+  for i = 1, #flat, 2 do w[flat[i]] = flat[i + 1] end
+  return w
+end
+
+-- The id of a worker seen within ttl_ms that could take j on a GPU larger than mb; nil when there is none.
+local function larger_gpu_online(j, mb, ttl_ms)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', gk('workers'), NOW - ttl_ms, '+inf')) do
+    if worker_can_take(load_worker(id), j, mb) then return id end
+  end
+  return nil
+end
+
+-- JobLifecycle.LargerGpuFound: the waiting job goes to the queue.
+local function larger_gpu_found(j, worker_id)
+  local reason = 'worker \'' .. worker_id .. '\' has a GPU with more than ' .. thousands(tonumber(j.req_vram_above)) .. ' MB'
+  set(j, 'state', 'queued')
+  set(j, 'queued_at', ARGV[2])
+  unset(j, 'run_at')
+  set(j, 'updated', ARGV[2])
+  return apply(j, 'scheduled', 'job.queued', reason)
+end
+
+-- The wait of a due job ran out (promote): queued when a larger GPU is online after all, else failed with class oom.
+local function end_larger_gpu_wait(j, ttl_ms)
+  local worker_id = larger_gpu_online(j, tonumber(j.req_vram_above), ttl_ms)
+  if worker_id then return larger_gpu_found(j, worker_id) end
+  local reason = j.wait
+  local message = reason .. '; none came online in time'
+  set(j, 'state', 'failed')
+  set(j, 'error', cjson.encode({ message = message, class = 'oom' }))
+  set(j, 'error_class', 'oom')
+  unset(j, 'queued_at')
+  set(j, 'finished', ARGV[2])
+  set(j, 'updated', ARGV[2])
+  return apply(j, 'scheduled', 'job.failed', reason)
+end
+
+-- A worker registered or heartbeated: the waiting jobs its GPUs are large enough for go to the queue (at most 1,000).
+local function release_gpu_waits(worker_id)
+  local w = load_worker(worker_id)
+  if w.draining == '1' or w.drain_requested == '1' then return end
+  local largest
+  for _, gpu in ipairs(cjson.decode(w.gpus or '[]')) do
+    local total = tonumber(gpu.vram_total_mb)
+    if not largest or total > largest then largest = total end
+  end
+  if not largest then return end
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', gk('gpu_waits'), '-inf', '(' .. int(largest), 'LIMIT', 0, 1000)) do
+    local j = load_job(id)
+    if j and worker_can_take(w, j, tonumber(j.req_vram_above)) then larger_gpu_found(j, worker_id) end
+  end
 end
 
 -- ── Script bodies follow ─────────────────────────────────────────────────────────────────────────

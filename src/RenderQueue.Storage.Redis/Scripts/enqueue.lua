@@ -3,7 +3,7 @@
 -- arg(1) job count, then 20 values per job (see RedisJobStore.EnqueueArguments); '' means absent.
 local FIELDS = { 'id', 'queue', 'type', 'priority', 'idem', 'max_attempts', 'timeout', 'run_at', 'batch', 'webhook',
                  'payload', 'metadata', 'req', 'req_labels', 'req_models', 'req_vram', 'traceparent', 'tracestate',
-                 'req_above', 'aff' }
+                 'req_vram_above', 'aff' }
 local count = tonumber(arg(1))
 local results = {}
 local known_queues = {}

@@ -56,7 +56,7 @@ end
 
 -- A candidate: fields read once; its requirements and affinity models decoded only when it has any.
 local function load_candidate(queue, job_type, seq, id, priority)
-  local f = redis.call('HMGET', job_key(queue, id), 'req_labels', 'req_models', 'req_vram', 'req_above', 'batch', 'aff', 'queued_at')
+  local f = redis.call('HMGET', job_key(queue, id), 'req_labels', 'req_models', 'req_vram', 'req_vram_above', 'batch', 'aff', 'queued_at')
   return { seq = seq, id = id, queue = queue, type = job_type, priority = priority, labels = f[1] or nil,
            models = f[2] or nil, vram = tonumber(f[3] or ''), above = tonumber(f[4] or ''), batch = f[5] or nil,
            aff_json = f[6] or nil, queued_at = tonumber(f[7] or '0') }

@@ -14,7 +14,7 @@ public sealed class TwoWorkerServer : DashboardServer
     }
 }
 
-/// <summary>Pausing and resuming a queue, and draining a worker, from the dashboard.</summary>
+/// <summary>Pausing and resuming a queue, and draining a worker, from the dashboard; a worker's health and backends.</summary>
 [Collection(ActionsCollection.Name)]
 public sealed class QueueAndWorkerActionTests(Chromium chromium, TwoWorkerServer server) : DashboardTest<TwoWorkerServer>(chromium, server)
 {
@@ -58,5 +58,49 @@ public sealed class QueueAndWorkerActionTests(Chromium chromium, TwoWorkerServer
         Assert.True((await Api.ListWorkersAsync()).Single(w => w.Id == "gpu-box-2").DrainRequested);
         await Assertions.Expect(card.Locator(".badge")).ToHaveTextAsync("Draining");
         await Api.WaitForWorkerAsync("gpu-box-2", w => w.Status == WorkerStatus.Draining);
+    }
+
+    [Fact]
+    public async Task An_unhealthy_worker_shows_its_status_reason_and_backends()
+    {
+        var gpus = new[] { new GpuInfo(0, "NVIDIA GeForce RTX 4090", 24_564, 20_000), new GpuInfo(1, "NVIDIA GeForce RTX 4090", 24_564, 24_000) };
+        await Api.RegisterWorkerAsync(new WorkerRegistration
+        {
+            Id = "comfy-box",
+            Name = "comfy-box",
+            Types = ["comfyui"],
+            Gpus = gpus,
+            Backends =
+            [
+                new BackendInfo("comfyui-0", "comfyui", "http://127.0.0.1:8188", 0, BackendState.Ready, LoadedModels: ["sdxl_base.safetensors"]),
+                new BackendInfo("comfyui-1", "comfyui", "http://127.0.0.1:8189", 1, BackendState.Ready),
+            ],
+        });
+        var ui = await OpenAsync("#/workers");
+        var card = ui.Page.GetByRole(AriaRole.Article, new() { Name = "Worker comfy-box" });
+        await Assertions.Expect(card.Locator(".card-header .badge")).ToHaveTextAsync("Online");
+        await Assertions.Expect(card.Locator(".backend")).ToHaveCountAsync(2);
+        var first = card.GetByLabel("Backend comfyui-0: ready");
+        await Assertions.Expect(first).ToContainTextAsync("GPU 0");
+        await Assertions.Expect(first).ToContainTextAsync("sdxl_base.safetensors");
+
+        await Api.HeartbeatAsync("comfy-box", new WorkerHeartbeat
+        {
+            Backends =
+            [
+                new BackendInfo("comfyui-0", "comfyui", GpuIndex: 0, State: BackendState.Unhealthy, Reason: "GET /system_stats: connection refused"),
+                new BackendInfo("comfyui-1", "comfyui", GpuIndex: 1, State: BackendState.Unhealthy, Reason: "GET /system_stats: timed out after 2 s"),
+            ],
+        });
+
+        // The page polls the registry (heartbeats are not events).
+        await Assertions.Expect(card.Locator(".card-header .badge")).ToHaveTextAsync("Unhealthy");
+        await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("status-unhealthy"));
+        await Assertions.Expect(card.Locator(".status-reason")).ToHaveTextAsync(
+            "comfyui-0: GET /system_stats: connection refused; comfyui-1: GET /system_stats: timed out after 2 s");
+        var sick = card.GetByLabel("Backend comfyui-1: unhealthy");
+        await Assertions.Expect(sick.Locator(".badge")).ToHaveTextAsync("Unhealthy");
+        await Assertions.Expect(sick.Locator(".backend-reason")).ToHaveTextAsync("GET /system_stats: timed out after 2 s");
+        await Assertions.Expect(ui.Page.Locator(".page-meta")).ToContainTextAsync("1 unhealthy");
     }
 }

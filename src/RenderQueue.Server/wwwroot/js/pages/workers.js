@@ -1,5 +1,5 @@
-// Workers: capabilities (GPUs with VRAM, models, labels), what each is running with live progress, its last
-// heartbeat and state, and the drain action. Heartbeats are not events, so the list is also polled.
+// Workers: capabilities (GPUs with VRAM, models, labels), its backends (GPU, health, warm models), what each is
+// running with live progress, its last heartbeat and status (unhealthy with the reason), and the drain action. Heartbeats are not events, so the list is also polled.
 
 import { api } from '../api.js';
 import { h, keepingFocus, replaceChildren, setText } from '../dom.js';
@@ -9,11 +9,29 @@ import { coalesce, keepFresh } from '../live.js';
 import { jobHash } from '../router.js';
 import { chip, confirmDialog, emptyState, guarded, pageHeading, progressBar, relativeTime, setProgress, toast } from '../ui.js';
 
-const ORDER = { online: 0, draining: 1, offline: 2 };
+const ORDER = { online: 0, unhealthy: 1, draining: 2, offline: 3 };
 
 function statusBadge(worker) {
   const status = worker.status === 'online' && worker.drain_requested ? 'draining' : worker.status;
   return h('span', { class: `badge worker-${status}` }, titleCase(status));
+}
+
+// Why a worker is unhealthy: its backends' reasons, shown under its name so it is seen without opening anything.
+function statusReason(worker) {
+  if (worker.status !== 'unhealthy' || !worker.status_reason) return null;
+  return h('p', { class: 'status-reason', role: 'status' }, worker.status_reason);
+}
+
+function backendRow(backend) {
+  const where = backend.gpu_index === null || backend.gpu_index === undefined ? 'no GPU' : `GPU ${backend.gpu_index}`;
+  const loaded = backend.loaded_models ?? [];
+  return h('li', { class: `backend backend-${backend.state}`, 'aria-label': `Backend ${backend.id}: ${backend.state}` },
+    h('div', { class: 'backend-head' },
+      h('span', { class: 'backend-id' }, backend.id),
+      h('span', { class: 'muted small' }, ` ${backend.type} · ${where}`),
+      h('span', { class: `badge backend-state backend-${backend.state}` }, titleCase(backend.state))),
+    backend.reason ? h('div', { class: 'small backend-reason' }, backend.reason) : null,
+    h('div', { class: 'small' }, h('span', { class: 'muted' }, 'Loaded: '), chips(loaded, 'no models loaded')));
 }
 
 function gpuRow(gpu) {
@@ -85,6 +103,7 @@ export function mount(root) {
       h('header', { class: 'card-header' },
         h('div', {}, h('h2', { class: 'card-title' }, reg.name), h('p', { class: 'muted small' }, [worker.id, reg.host, reg.version && `v${reg.version}`].filter(Boolean).join(' · '))),
         statusBadge(worker)),
+      statusReason(worker),
       h('dl', { class: 'facts compact' },
         h('dt', {}, 'Last heartbeat'), h('dd', {}, relativeTime(worker.last_seen_at)),
         h('dt', {}, 'Runs'), h('dd', {}, `${formatNumber(worker.current_jobs.length)} of ${plural(reg.concurrency, 'slot')}`),
@@ -94,6 +113,7 @@ export function mount(root) {
         h('dt', {}, 'Models'), h('dd', {}, models(reg.models, worker.id))),
       h('h3', { class: 'card-subtitle' }, 'GPUs'),
       reg.gpus.length ? h('ul', { class: 'gpus' }, reg.gpus.map(gpuRow)) : h('p', { class: 'muted' }, 'No GPUs reported'),
+      (reg.backends ?? []).length ? [h('h3', { class: 'card-subtitle' }, 'Backends'), h('ul', { class: 'backends' }, reg.backends.map(backendRow))] : null,
       h('h3', { class: 'card-subtitle' }, 'Current jobs'),
       currentJobs(worker),
       h('footer', { class: 'card-footer' }, drainButton));
@@ -106,7 +126,7 @@ export function mount(root) {
     keepingFocus(list, () => replaceChildren(list, sorted.length ? sorted.map(card) : emptyState('No workers have registered yet. Start one with: dotnet run --project src/RenderQueue.Worker -- --server <this address>')));
     list.querySelectorAll('details').forEach((d) => { d.open = open.has(d.dataset.key); });
     const counts = Object.groupBy(workers, (w) => w.status);
-    setText(summary, `${plural(workers.length, 'worker')} · ${formatNumber(counts.online?.length ?? 0)} online · ${formatNumber(counts.draining?.length ?? 0)} draining · ${formatNumber(counts.offline?.length ?? 0)} offline`);
+    setText(summary, `${plural(workers.length, 'worker')} · ${formatNumber(counts.online?.length ?? 0)} online · ${formatNumber(counts.unhealthy?.length ?? 0)} unhealthy · ${formatNumber(counts.draining?.length ?? 0)} draining · ${formatNumber(counts.offline?.length ?? 0)} offline`);
   }
 
   const reload = coalesce(() => guarded(errorSlot, 'Could not load workers', () => alive, async () => {
