@@ -8,9 +8,10 @@ namespace RenderQueue.Storage.Sqlite;
 /// <summary>
 /// Picks the jobs a lease takes. Each (queue, type) pair the worker serves is a stream of ready jobs in
 /// lease order, read from the partial index <c>ix_jobs_ready</c> a few rows at a time; the streams are merged
-/// by (priority desc, seq asc) and each head is checked against the worker's capabilities. Cost is
-/// O(streams · log n) for jobs without requirements, bounded by the scan limit otherwise.
-/// When the first job has a batch key, the rest of the lease is filled only with jobs of that batch.
+/// by <see cref="FairShare.Order"/> (priority desc, the queue's fair-share pass, seq asc) and each head is checked
+/// against the worker's capabilities and its queue's cap. Cost is O(streams · log n) for jobs without requirements,
+/// bounded by the scan limit otherwise. When the first job has a batch key, the rest of the lease is filled only with
+/// jobs of that batch.
 /// </summary>
 internal static class LeaseSelector
 {
@@ -26,52 +27,62 @@ internal static class LeaseSelector
         ORDER BY priority DESC, seq LIMIT $5
         """;
 
-    public static List<long> Select(Commands sql, LeaseRequest request, IReadOnlyList<string> queues, int scanLimit)
+    public static List<long> Select(Commands sql, LeaseRequest request, FairShare share, int scanLimit)
     {
         var chosen = new List<long>(request.MaxJobs);
-        var heads = new PriorityQueue<Stream, (long NegPriority, long Seq)>();
-        foreach (var queue in queues)
+        var heads = new PriorityQueue<Stream, (long NegPriority, long Pass, long Seq)>();
+        foreach (var queue in share.Queues)
         {
             foreach (var type in request.Types)
             {
                 var stream = new Stream(queue, type);
-                if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key);
+                if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key(share));
             }
         }
 
         var scanned = 0;
         string? batchKey = null;
         var batchQueue = "";
-        while (chosen.Count < request.MaxJobs && scanned < scanLimit && heads.TryDequeue(out var stream, out _))
+        while (chosen.Count < request.MaxJobs && scanned < scanLimit && heads.TryDequeue(out var stream, out var order))
         {
+            if (!share.HasRoom(stream.Queue)) continue; // its queue reached max_running: the stream leaves the merge
+            if (stream.Key(share) is var current && current != order)
+            {
+                heads.Enqueue(stream, current); // its queue was served meanwhile: its pass moved on
+                continue;
+            }
             scanned++;
             var candidate = stream.Current;
             if (Meets(candidate.Requirements, request.Capabilities))
             {
                 chosen.Add(candidate.Seq);
+                share.Charge(stream.Queue);
                 if (chosen.Count == 1 && candidate.BatchKey is { } key)
                 {
                     (batchKey, batchQueue) = (key, stream.Queue);
                     break;
                 }
             }
-            if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key);
+            if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key(share));
         }
 
         if (batchKey is not null && chosen.Count < request.MaxJobs)
-            AddBatchMates(sql, request, chosen, batchQueue, batchKey, scanLimit);
+            AddBatchMates(sql, request, share, chosen, batchQueue, batchKey, scanLimit);
         return chosen;
     }
 
     /// <summary>Jobs of the same batch (same queue) join the first one, in submit order.</summary>
-    private static void AddBatchMates(Commands sql, LeaseRequest request, List<long> chosen, string queue, string batchKey, int scanLimit)
+    private static void AddBatchMates(Commands sql, LeaseRequest request, FairShare share, List<long> chosen, string queue, string batchKey, int scanLimit)
     {
         using var reader = sql.Query(BatchMates, batchKey, queue, chosen[0], scanLimit);
-        while (chosen.Count < request.MaxJobs && reader.Read())
+        while (chosen.Count < request.MaxJobs && share.HasRoom(queue) && reader.Read())
         {
             var requirements = reader.IsDBNull(2) ? null : reader.GetString(2);
             if (request.Types.Contains(reader.GetString(1), StringComparer.Ordinal) && Meets(requirements, request.Capabilities))
+            {
                 chosen.Add(reader.GetInt64(0));
+                share.Charge(queue);
+            }
         }
     }
 
@@ -93,7 +104,7 @@ internal static class LeaseSelector
 
         public Candidate Current { get; private set; }
 
-        public (long, long) Key => (-Current.Priority, Current.Seq);
+        public (long, long, long) Key(FairShare share) => share.Order(queue, Current.Priority, Current.Seq);
 
         public bool Advance(Commands sql)
         {

@@ -150,7 +150,22 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
         ALTER TABLE jobs ADD COLUMN trace_state TEXT;
         """,
+        // Queue settings (weight, cap) and the fair-share state the lease changes: each queue's stride pass, and the
+        // virtual time that a queue coming back from idle starts at (FairShare).
+        """
+        ALTER TABLE queues ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE queues ADD COLUMN max_running INTEGER;
+        ALTER TABLE queues ADD COLUMN pass INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE fair_share (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            virtual_time INTEGER NOT NULL
+        );
+        INSERT INTO fair_share (id, virtual_time) VALUES (1, 0);
+        """,
     ];
+
+    /// <summary>The version a database has once every step ran (its <c>user_version</c>).</summary>
+    public static int Version => Steps.Length;
 
     /// <summary>Puts the connection in WAL mode and brings the schema up to date, including for <paramref name="states"/>.</summary>
     public static void Apply(SqliteConnection connection, bool fullSync, StateSql states)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
 using RenderQueue.Processes;
 using Microsoft.Extensions.Time.Testing;
 
@@ -49,8 +50,9 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            // What a file written by the previous release looks like: schema version 2, no trace columns.
+            // What a file written by the previous release looks like: schema version 2, no trace columns (nor what later steps add).
             Execute(connection, "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            Execute(connection, DropQueueSettings);
         }
 
         using var upgraded = Open(path);
@@ -59,7 +61,36 @@ public sealed class SqliteSchemaTests : IDisposable
 
         Assert.Null((await upgraded.GetAsync(oldJobId, CancellationToken.None))!.TraceParent);
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
-        Assert.Equal(3L, upgraded.ReadPragma("user_version"));
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
+    }
+
+    /// <summary>Undoes the queue-settings step, leaving a file as the release before it wrote it.</summary>
+    private const string DropQueueSettings =
+        "ALTER TABLE queues DROP COLUMN weight; ALTER TABLE queues DROP COLUMN max_running; ALTER TABLE queues DROP COLUMN pass; DROP TABLE fair_share;";
+
+    [Fact]
+    public async Task A_database_from_before_queue_settings_upgrades_with_default_settings()
+    {
+        string path;
+        using (var store = Open(_folder.File("settings.db")))
+        {
+            path = store.DatabasePath;
+            await store.EnqueueAsync([Job(), Job()], CancellationToken.None);
+        }
+        using (var connection = Connect(path))
+        {
+            Execute(connection, DropQueueSettings + " PRAGMA user_version = 3;");
+        }
+
+        using var upgraded = Open(path);
+        var queue = (await upgraded.ListQueuesAsync(CancellationToken.None)).Single();
+        Assert.Equal((2L, 1, (int?)null), (queue.Counts.Queued, queue.Weight, queue.MaxRunning));
+
+        await upgraded.UpdateQueueSettingsAsync(queue.Name, new QueueSettingsChange { Weight = 2 }, CancellationToken.None);
+        await upgraded.EnqueueAsync([Job() with { Queue = "other" }], CancellationToken.None);
+        var request = new LeaseRequest { WorkerId = "w", Types = ["simulated"], LeaseDuration = TimeSpan.FromSeconds(30) };
+        Assert.NotEmpty(await upgraded.LeaseAsync(request, CancellationToken.None)); // fair share reads what the step added
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
 
     private SqliteJobStore Open(string path) => new(new SqliteStoreOptions { Path = path, CheckpointInterval = TimeSpan.FromHours(1) }, _time);

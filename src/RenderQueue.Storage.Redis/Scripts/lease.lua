@@ -1,7 +1,8 @@
 -- LeaseAsync: picks up to max_jobs ready jobs and moves them to running (LeaseSelector in SQLite).
 -- Each (queue, type) the worker serves is a sorted set of ready jobs in lease order; the sets are read a
--- page at a time and merged by (priority desc, seq asc), each head checked against the worker's
--- capabilities, at most scan_limit candidates in all. When the first job chosen has a batch key, the rest
+-- page at a time and merged by (priority desc, the queue's fair-share pass, seq asc: share_before in
+-- fair_share.lua), each head checked against the worker's capabilities and its queue's cap, at most scan_limit
+-- candidates in all. When the first job chosen has a batch key, the rest
 -- of the lease is filled only with jobs of that batch (same queue, submit order).
 -- arg: worker, lease ms, max jobs, scan limit, labels (JSON), models (JSON, upper-cased), free VRAM or '',
 --      types (JSON), queues (JSON; empty = every queue).
@@ -47,10 +48,13 @@ local queues, seen = {}, {}
 for _, queue in ipairs(#wanted == 0 and redis.call('SMEMBERS', gk('queues')) or wanted) do
   if not seen[queue] then
     seen[queue] = true
-    local info = redis.call('HMGET', qk(queue, 'queue'), 'paused', 'queued')
-    if info[1] ~= '1' and tonumber(info[2] or '0') > 0 then queues[#queues + 1] = queue end
+    local info = redis.call('HMGET', qk(queue, 'queue'), 'paused', 'queued', 'running', 'max_running', 'weight', 'pass')
+    if info[1] ~= '1' and tonumber(info[2] or '0') > 0 and share_add(queue, info[3], info[4], info[5], info[6]) then
+      queues[#queues + 1] = queue
+    end
   end
 end
+share_begin(#queues)
 
 local streams = {}
 if max_jobs >= 1 then
@@ -67,7 +71,8 @@ while #chosen < max_jobs and scanned < scan_limit do
   local best
   for _, stream in ipairs(streams) do
     local c = stream.current
-    if c and (not best or c.score < best.current.score or (c.score == best.current.score and c.seq < best.current.seq)) then
+    if c and share_has_room(stream.queue)
+        and (not best or share_before(c.score, stream.queue, c.seq, best.current.score, best.queue, best.current.seq)) then
       best = stream
     end
   end
@@ -78,6 +83,7 @@ while #chosen < max_jobs and scanned < scan_limit do
   if meets(req[1], req[2], req[3]) then
     chosen[#chosen + 1] = candidate.id
     chosen_queue[candidate.id] = best.queue
+    share_charge(best.queue)
     if #chosen == 1 and req[4] then
       batch, batch_queue = req[4], best.queue
       break
@@ -88,17 +94,19 @@ end
 
 if batch and #chosen < max_jobs then
   for _, id in ipairs(redis.call('ZRANGE', qk(batch_queue, 'batch:' .. batch), 0, scan_limit)) do
-    if #chosen >= max_jobs then break end
+    if #chosen >= max_jobs or not share_has_room(batch_queue) then break end
     if id ~= chosen[1] then
       local f = redis.call('HMGET', job_key(batch_queue, id), 'type', 'req_labels', 'req_models', 'req_vram')
       if types[f[1]] and meets(f[2], f[3], f[4]) then
         chosen[#chosen + 1] = id
         chosen_queue[id] = batch_queue
+        share_charge(batch_queue)
       end
     end
   end
 end
 
+share_save()
 local leased = {}
 for _, id in ipairs(chosen) do leased[#leased + 1] = lease_job(load_job(id, chosen_queue[id]), worker, lease_ms) end
 publish()
