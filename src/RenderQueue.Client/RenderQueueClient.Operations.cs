@@ -27,6 +27,10 @@ public sealed partial class RenderQueueClient
     public Task<QueueInfo> ResumeQueueAsync(string queue, CancellationToken cancellationToken = default) =>
         PostAsync<QueueInfo>($"api/v1/queues/{Escape(queue)}/resume", null, cancellationToken);
 
+    /// <summary>Changes a queue's settings (admin): what <paramref name="change"/> leaves unset stays as it is.</summary>
+    public Task<QueueInfo> UpdateQueueSettingsAsync(string queue, QueueSettingsChange change, CancellationToken cancellationToken = default) =>
+        SendAsync<QueueInfo>(new HttpRequestMessage(HttpMethod.Patch, $"api/v1/queues/{Escape(queue)}") { Content = JsonBody(PatchQueueRequest.Body(change)) }, cancellationToken);
+
     /// <summary>Registered workers with their capabilities, current jobs and last heartbeat.</summary>
     public async Task<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
         (await GetAsync<ItemsResponse<WorkerInfo>>("api/v1/workers", cancellationToken)).Items;

@@ -4,7 +4,8 @@ using RenderQueue.Core.Storage;
 namespace RenderQueue.Storage.Redis;
 
 /// <summary>
-/// A queue's counters (<c>P:{q:name}:queue</c>: jobs per state, totals, paused) and its activity minutes
+/// A queue's counters (<c>P:{q:name}:queue</c>: jobs per state, totals, paused, the settings weight and max_running,
+/// the fair-share pass) and its activity minutes
 /// (<c>P:{q:name}:activity:{minute}</c>: counts, depth, <c>w{bucket}</c> waits, <c>f:{class}</c> failures).
 /// </summary>
 internal static class QueueHash
@@ -14,7 +15,8 @@ internal static class QueueHash
         long N(string field) => f.OptionalLong(field) ?? 0;
         var counts = new StateCounts(states.ToDictionary(state => state, state => N(state.ToWire())));
         var totals = new QueueTotals(N("total_submitted"), N("total_succeeded"), N("total_failed"), N("total_canceled"));
-        return new QueueInfo(name, f.Flag("paused"), counts, totals);
+        return new QueueInfo(name, f.Flag("paused"), counts, totals,
+            (int)(f.OptionalLong("weight") ?? QueueSettings.DefaultWeight), (int?)f.OptionalLong("max_running"));
     }
 
     public static ActivityMinute ReadActivity(string queue, long minute, RedisFields f)

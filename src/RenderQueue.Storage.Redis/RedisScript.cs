@@ -30,6 +30,10 @@ internal sealed class RedisScript
     /// <summary>A store operation: <paramref name="prelude"/>, <c>common.lua</c>, then <c>Scripts/{name}.lua</c>.</summary>
     public static RedisScript Load(string name, string prelude) => Compose(name, prelude, Resource(name));
 
+    /// <summary>A store operation that also uses libraries of its own (<c>Scripts/{library}.lua</c>, before its body).</summary>
+    public static RedisScript Load(string name, string prelude, params string[] libraries) =>
+        Compose(name, prelude, string.Concat(libraries.Select(library => Resource(library) + "\n")) + Resource(name));
+
     /// <summary>A store operation whose body is given rather than read from <c>Scripts/</c>.</summary>
     public static RedisScript Compose(string name, string prelude, string body) => new(name, prelude + Resource("common") + "\n" + body);
 

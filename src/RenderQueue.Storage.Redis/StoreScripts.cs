@@ -32,7 +32,7 @@ internal sealed class StoreScripts(string prelude)
     }
 
     public readonly RedisScript Enqueue = RedisScript.Load("enqueue", prelude);
-    public readonly RedisScript Lease = RedisScript.Load("lease", prelude);
+    public readonly RedisScript Lease = RedisScript.Load("lease", prelude, "fair_share");
     public readonly RedisScript Renew = RedisScript.Load("renew", prelude);
     public readonly RedisScript AddArtifact = RedisScript.Load("add_artifact", prelude);
     public readonly RedisScript CompleteMany = RedisScript.Load("complete_many", prelude);
@@ -54,6 +54,7 @@ internal sealed class StoreScripts(string prelude)
     public readonly RedisScript Activity = RedisScript.Load("activity", prelude);
     public readonly RedisScript Events = RedisScript.Load("events", prelude);
     public readonly RedisScript Pause = RedisScript.Load("pause", prelude);
+    public readonly RedisScript QueueSettings = RedisScript.Load("queue_settings", prelude);
     public readonly RedisScript RegisterWorker = RedisScript.Load("register_worker", prelude);
     public readonly RedisScript Heartbeat = RedisScript.Load("heartbeat", prelude);
     public readonly RedisScript Drain = RedisScript.Load("drain", prelude);

@@ -5,9 +5,10 @@ namespace RenderQueue.Storage.Sqlite;
 /// <summary>
 /// Picks the jobs a lease takes and the slot each goes to (lease.lua mirrors this). Each (queue, type) pair the
 /// worker serves is a stream of ready jobs in lease order, read from the partial index <c>ix_jobs_ready</c> a few rows
-/// at a time; the streams are merged by (priority desc, seq asc) and each head is checked against the worker's
-/// capabilities and the free slots (<see cref="SlotBoard"/>: backend type, one GPU's unreserved VRAM, warm-model
-/// affinity). Cost is O(streams · log n) for jobs without requirements, bounded by the scan limit otherwise.
+/// at a time; the streams are merged by <see cref="FairShare.Order"/> (priority desc, the queue's fair-share pass, seq
+/// asc) and each head is checked against the worker's capabilities, its queue's cap and the free slots
+/// (<see cref="SlotBoard"/>: backend type, one GPU's unreserved VRAM, warm-model affinity). Cost is
+/// O(streams · log n) for jobs without requirements, bounded by the scan limit otherwise.
 /// When the first job has a batch key, the rest of the lease is filled only with jobs of that batch.
 /// Warm preference: a slot about to take a job it is cold for first looks (by <c>ready_models</c>) for a job of the
 /// same priority warm on it that became ready at most the affinity wait after that job, and takes it instead.
@@ -33,26 +34,32 @@ internal static class LeaseSelector
         """;
     private static readonly string ReservedOnGpu = $"SELECT COALESCE(SUM(reserved_vram_mb), 0) FROM jobs WHERE gpu = $1 AND {StateSql.IsRunning}";
 
-    public static List<Placement> Select(Commands sql, LeaseRequest request, IReadOnlyList<string> queues, int scanLimit, DateTimeOffset now)
+    public static List<Placement> Select(Commands sql, LeaseRequest request, FairShare share, int scanLimit, DateTimeOffset now)
     {
         var board = new SlotBoard(request, gpu => (long)sql.Scalar(ReservedOnGpu, gpu)!);
         var affinity = new AffinityRule(request, now);
         var chosen = new List<Placement>(board.Count);
         var taken = new HashSet<long>();
-        var heads = new PriorityQueue<Stream, (long NegPriority, long Seq)>();
-        foreach (var queue in queues)
+        var heads = new PriorityQueue<Stream, (long NegPriority, long Pass, long Seq)>();
+        foreach (var queue in share.Queues)
         {
             foreach (var type in request.Types)
             {
                 var stream = new Stream(queue, type);
-                if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key);
+                if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key(share));
             }
         }
 
         var scanned = 0;
         string? batchQueue = null;
-        while (board.Free > 0 && scanned < scanLimit && heads.TryDequeue(out var stream, out _))
+        while (board.Free > 0 && scanned < scanLimit && heads.TryDequeue(out var stream, out var order))
         {
+            if (!share.HasRoom(stream.Queue)) continue; // its queue reached max_running: the stream leaves the merge
+            if (stream.Key(share) is var current && current != order)
+            {
+                heads.Enqueue(stream, current); // its queue was served meanwhile: its pass moved on
+                continue;
+            }
             scanned++;
             var candidate = stream.Current;
             if (!taken.Contains(candidate.Seq) && candidate.Requirements.IsMetByWorker(request.Capabilities))
@@ -60,30 +67,31 @@ internal static class LeaseSelector
                 var options = board.Options(candidate, affinity);
                 if (affinity.IsOn && options.Count > 0)
                 {
-                    scanned += PreferWarm(sql, request, queues, board, affinity, candidate, options, chosen, taken);
+                    scanned += PreferWarm(sql, request, share, board, affinity, candidate, options, chosen, taken);
                     if (BatchStarted(chosen)) batchQueue = chosen[0].Candidate.Queue;
                     options = batchQueue is null ? board.Options(candidate, affinity) : [];
                 }
-                if (options.Count > 0)
+                if (options.Count > 0 && share.HasRoom(candidate.Queue))
                 {
-                    Place(board.Take(candidate, board.Best(candidate, options)), chosen, taken);
+                    Place(board.Take(candidate, board.Best(candidate, options)), chosen, taken, share);
                     if (BatchStarted(chosen)) batchQueue = candidate.Queue;
                 }
                 if (batchQueue is not null) break;
             }
-            if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key);
+            if (stream.Advance(sql)) heads.Enqueue(stream, stream.Key(share));
         }
 
-        if (batchQueue is not null && board.Free > 0) AddBatchMates(sql, request, board, affinity, chosen, taken, batchQueue, scanLimit);
+        if (batchQueue is not null && board.Free > 0) AddBatchMates(sql, request, share, board, affinity, chosen, taken, batchQueue, scanLimit);
         return chosen;
     }
 
     private static bool BatchStarted(List<Placement> chosen) => chosen.Count == 1 && chosen[0].Candidate.BatchKey is not null;
 
-    private static void Place(Placement placement, List<Placement> chosen, HashSet<long> taken)
+    private static void Place(Placement placement, List<Placement> chosen, HashSet<long> taken, FairShare share)
     {
         chosen.Add(placement);
         taken.Add(placement.Candidate.Seq);
+        share.Charge(placement.Candidate.Queue);
     }
 
     /// <summary>
@@ -93,19 +101,19 @@ internal static class LeaseSelector
     /// candidates looked at.
     /// </summary>
     private static int PreferWarm(
-        Commands sql, LeaseRequest request, IReadOnlyList<string> queues, SlotBoard board, AffinityRule affinity,
+        Commands sql, LeaseRequest request, FairShare share, SlotBoard board, AffinityRule affinity,
         LeaseCandidate first, List<int> options, List<Placement> chosen, HashSet<long> taken)
     {
         var looked = 0;
         foreach (var slot in options)
         {
             if (!board.IsFree(slot) || board.WarmModels(slot).Count == 0 || board.IsWarm(first, slot)) continue;
-            foreach (var warm in WarmCandidates(sql, request, queues, board, slot, first))
+            foreach (var warm in WarmCandidates(sql, request, share, board, slot, first))
             {
                 looked++;
                 if (taken.Contains(warm.Seq) || warm.QueuedAtMs > first.QueuedAtMs + affinity.WaitMs) continue;
-                if (!warm.Requirements.IsMetByWorker(request.Capabilities) || !board.Fits(warm, slot)) continue;
-                Place(board.Take(warm, slot), chosen, taken);
+                if (!share.HasRoom(warm.Queue) || !warm.Requirements.IsMetByWorker(request.Capabilities) || !board.Fits(warm, slot)) continue;
+                Place(board.Take(warm, slot), chosen, taken, share);
                 if (BatchStarted(chosen)) return looked;
                 break;
             }
@@ -116,13 +124,13 @@ internal static class LeaseSelector
     /// <summary>Ready jobs after <paramref name="first"/> at its priority with a model warm on the slot, oldest first
     /// (a page per model, queue and type).</summary>
     private static IEnumerable<LeaseCandidate> WarmCandidates(
-        Commands sql, LeaseRequest request, IReadOnlyList<string> queues, SlotBoard board, int slot, LeaseCandidate first)
+        Commands sql, LeaseRequest request, FairShare share, SlotBoard board, int slot, LeaseCandidate first)
     {
         var found = new SortedDictionary<long, LeaseCandidate>();
         var slotType = board.TypeOf(slot);
         foreach (var model in board.WarmModels(slot))
         {
-            foreach (var queue in queues)
+            foreach (var queue in share.Queues)
             {
                 foreach (var type in request.Types)
                 {
@@ -144,12 +152,12 @@ internal static class LeaseSelector
 
     /// <summary>Jobs of the same batch (same queue) join the first one, in submit order, each on a slot it fits.</summary>
     private static void AddBatchMates(
-        Commands sql, LeaseRequest request, SlotBoard board, AffinityRule affinity, List<Placement> chosen, HashSet<long> taken,
-        string queue, int scanLimit)
+        Commands sql, LeaseRequest request, FairShare share, SlotBoard board, AffinityRule affinity, List<Placement> chosen,
+        HashSet<long> taken, string queue, int scanLimit)
     {
         var first = chosen[0].Candidate;
         using var reader = sql.Query(BatchMates, first.BatchKey, queue, first.Seq, scanLimit);
-        while (board.Free > 0 && reader.Read())
+        while (board.Free > 0 && share.HasRoom(queue) && reader.Read())
         {
             var mate = new LeaseCandidate(reader.GetInt64(0), queue, reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
@@ -157,7 +165,7 @@ internal static class LeaseSelector
             if (taken.Contains(mate.Seq) || !request.Types.Contains(mate.Type, StringComparer.Ordinal)
                 || !mate.Requirements.IsMetByWorker(request.Capabilities)) continue;
             var options = board.Options(mate, affinity);
-            if (options.Count > 0) Place(board.Take(mate, board.Best(mate, options)), chosen, taken);
+            if (options.Count > 0) Place(board.Take(mate, board.Best(mate, options)), chosen, taken, share);
         }
     }
 
@@ -173,7 +181,7 @@ internal static class LeaseSelector
 
         public LeaseCandidate Current { get; private set; } = null!;
 
-        public (long, long) Key => (-Current.Priority, Current.Seq);
+        public (long, long, long) Key(FairShare share) => share.Order(queue, Current.Priority, Current.Seq);
 
         public bool Advance(Commands sql)
         {

@@ -195,6 +195,18 @@ internal static class Schema
         ALTER TABLE jobs ADD COLUMN gpu_wait_mb INTEGER;
         CREATE INDEX ix_jobs_gpu_wait ON jobs(gpu_wait_mb) WHERE gpu_wait_mb IS NOT NULL;
         """,
+        // Queue settings (weight, cap) and the fair-share state the lease changes: each queue's stride pass, and the
+        // virtual time that a queue coming back from idle starts at (FairShare).
+        """
+        ALTER TABLE queues ADD COLUMN weight INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE queues ADD COLUMN max_running INTEGER;
+        ALTER TABLE queues ADD COLUMN pass INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE fair_share (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            virtual_time INTEGER NOT NULL
+        );
+        INSERT INTO fair_share (id, virtual_time) VALUES (1, 0);
+        """,
     ];
 
     /// <summary>The schema version a database has once every step ran (its <c>user_version</c>).</summary>

@@ -63,8 +63,9 @@ public sealed partial class SqliteJobStore
         while (reader.Read())
         {
             var totals = new QueueTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
-            var counts = new StateCounts(states.Select((state, i) => (state, reader.GetInt64(6 + i))).ToDictionary());
-            queues.Add(new QueueInfo(reader.GetString(0), reader.GetInt64(1) != 0, counts, totals));
+            var counts = new StateCounts(states.Select((state, i) => (state, reader.GetInt64(8 + i))).ToDictionary());
+            queues.Add(new QueueInfo(reader.GetString(0), reader.GetInt64(1) != 0, counts, totals,
+                reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
         }
         return queues;
     }

@@ -85,10 +85,11 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
     public Task<IReadOnlyList<Job>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
         _writer.WriteAsync<IReadOnlyList<Job>>(context =>
         {
-            var queues = LeasableQueues(context.Sql, request.Queues);
-            if (queues.Count == 0 || request.Types.Count == 0 || request.MaxJobs < 1 && request.Slots.Count == 0) return [];
+            var share = FairShare.Load(context.Sql, request.Queues);
+            if (share.Queues.Count == 0 || request.Types.Count == 0 || request.MaxJobs < 1 && request.Slots.Count == 0) return [];
             var now = Now;
-            var chosen = LeaseSelector.Select(context.Sql, request, queues, _rules.LeaseScanLimit, now);
+            var chosen = LeaseSelector.Select(context.Sql, request, share, _rules.LeaseScanLimit, now);
+            share.Save(context.Sql);
             var leased = new List<Job>(chosen.Count);
             foreach (var (candidate, slot, warm) in chosen)
             {
@@ -169,19 +170,6 @@ public sealed partial class SqliteJobStore : IJobStore, IDisposable
             var (seq, job) = JobTable.Load(context.Sql, jobId);
             return ChangeRecorder.Apply(context, seq, transition(job, Now));
         }, cancellationToken);
-
-    /// <summary>Queues a lease may take from: the ones asked for (or all), not paused, with jobs waiting.</summary>
-    private static List<string> LeasableQueues(Commands sql, IReadOnlyCollection<string> wanted)
-    {
-        var queues = new List<string>();
-        using var reader = sql.Query("SELECT name FROM queues WHERE paused = 0 AND queued > 0");
-        while (reader.Read())
-        {
-            var name = reader.GetString(0);
-            if (wanted.Count == 0 || wanted.Contains(name, StringComparer.Ordinal)) queues.Add(name);
-        }
-        return queues;
-    }
 
     private int _disposed;
 

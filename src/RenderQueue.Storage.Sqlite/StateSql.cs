@@ -26,10 +26,10 @@ internal sealed class StateSql(IReadOnlyList<JobState> states)
     /// <summary>The states the store keeps: a counter and a place in listings each.</summary>
     public IReadOnlyList<JobState> States { get; } = states;
 
-    /// <summary>Every queue with its totals, then its counters in <see cref="States"/> order.</summary>
+    /// <summary>Every queue with its totals, its settings (weight, max_running), then its counters in <see cref="States"/> order.</summary>
     public string SelectQueues { get; } =
         $"""
-        SELECT name, paused, total_submitted, total_succeeded, total_failed, total_canceled,
+        SELECT name, paused, total_submitted, total_succeeded, total_failed, total_canceled, weight, max_running,
                {string.Join(", ", states.Select(Column))}
         FROM queues ORDER BY name
         """;

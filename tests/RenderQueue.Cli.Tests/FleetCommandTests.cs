@@ -36,6 +36,24 @@ public sealed class FleetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Queues_set_changes_weight_and_cap_and_the_list_shows_them()
+    {
+        Assert.Equal("finals: weight 3, at most 2 running", (await _cli.RunAsync("queues", "set", "finals", "--weight", "3", "--max-running", "2")).Out.Trim());
+        Assert.Matches("(?m)^finals +no +0 +0 +0 +0 +0 +0 +0 +3 +2$", (await _cli.RunAsync("queues")).Out);
+
+        Assert.Equal("finals: weight 3, no cap", (await _cli.RunAsync("queues", "set", "finals", "--max-running", "none")).Out.Trim());
+        var queue = (await _cli.Client.ListQueuesAsync()).Single(q => q.Name == "finals");
+        Assert.Equal((3, (int?)null), (queue.Weight, queue.MaxRunning));
+
+        var nothing = await _cli.RunAsync("queues", "set", "finals");
+        Assert.NotEqual(0, nothing.ExitCode);
+        Assert.Contains("Nothing to change", nothing.Error);
+        var refused = await _cli.RunAsync("queues", "set", "finals", "--weight", "0");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("from 1 to 1000", refused.Error);
+    }
+
+    [Fact]
     public async Task Watch_draws_the_queues_and_exits_0_on_ctrl_c()
     {
         await _cli.Client.SubmitAsync(new() { Type = "simulated", Queue = "renders", Payload = System.Text.Json.JsonDocument.Parse("{}").RootElement });

@@ -144,6 +144,7 @@ public sealed class RedisRoundTripTests : IClassFixture<RedisStoreFixture>, IDis
             ("last event", () => store.LastEventSequenceAsync(_none)),
             ("next due", () => store.NextDueAsync(_none)),
             ("pause", () => store.SetQueuePausedAsync("default", paused: false, _none)),
+            ("queue settings", () => store.UpdateQueueSettingsAsync("default", new QueueSettingsChange { Weight = 2, SetsMaxRunning = true }, _none)),
             ("drain", () => store.RequestDrainAsync("w", _none)),
             ("workers", () => store.ListWorkersAsync(_none)),
             ("purge", () => store.PurgeFinishedAsync(_time.GetUtcNow().AddDays(1), 10, _none)),

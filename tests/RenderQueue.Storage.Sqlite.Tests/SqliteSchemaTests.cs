@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RenderQueue.Core.Jobs;
+using RenderQueue.Core.Storage;
 using RenderQueue.Processes;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,7 +52,7 @@ public sealed class SqliteSchemaTests : IDisposable
         {
             // What a file written by the previous release looks like: schema version 2, no trace columns (nor what later
             // steps add).
-            Execute(connection, UndoLargerGpuWait + UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            Execute(connection, UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
         }
 
         using var upgraded = Open(path);
@@ -62,6 +63,10 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
         Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
+
+    /// <summary>What the queue-settings step (version 6) added, undone.</summary>
+    private const string UndoQueueSettings =
+        "ALTER TABLE queues DROP COLUMN weight; ALTER TABLE queues DROP COLUMN max_running; ALTER TABLE queues DROP COLUMN pass; DROP TABLE fair_share; ";
 
     /// <summary>What the larger-GPU wait step (version 5) added, undone.</summary>
     private const string UndoLargerGpuWait = "DROP INDEX ix_jobs_gpu_wait; ALTER TABLE jobs DROP COLUMN gpu_wait_mb; ";
@@ -85,7 +90,7 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            Execute(connection, UndoLargerGpuWait + UndoPlacement + "PRAGMA user_version = 3;");
+            Execute(connection, UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "PRAGMA user_version = 3;");
         }
 
         using var upgraded = Open(path);
@@ -103,6 +108,31 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Equal(oldJobId, leased.Id);
         Assert.Equal(gpu, leased.AssignedGpu);
         Assert.Empty(await upgraded.LeaseAsync(request, CancellationToken.None)); // the old job reserves its GPU
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
+    }
+
+    [Fact]
+    public async Task A_database_from_before_queue_settings_upgrades_with_default_settings()
+    {
+        string path;
+        using (var store = Open(_folder.File("settings.db")))
+        {
+            path = store.DatabasePath;
+            await store.EnqueueAsync([Job(), Job()], CancellationToken.None);
+        }
+        using (var connection = Connect(path))
+        {
+            Execute(connection, UndoQueueSettings + "PRAGMA user_version = 5;");
+        }
+
+        using var upgraded = Open(path);
+        var queue = (await upgraded.ListQueuesAsync(CancellationToken.None)).Single();
+        Assert.Equal((2L, 1, (int?)null), (queue.Counts.Queued, queue.Weight, queue.MaxRunning));
+
+        await upgraded.UpdateQueueSettingsAsync(queue.Name, new QueueSettingsChange { Weight = 2 }, CancellationToken.None);
+        await upgraded.EnqueueAsync([Job() with { Queue = "other" }], CancellationToken.None);
+        var request = new LeaseRequest { WorkerId = "w", Types = ["simulated"], LeaseDuration = TimeSpan.FromSeconds(30) };
+        Assert.NotEmpty(await upgraded.LeaseAsync(request, CancellationToken.None)); // fair share reads what the step added
         Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
 

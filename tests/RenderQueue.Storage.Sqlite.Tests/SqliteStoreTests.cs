@@ -127,6 +127,9 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : IDisposable
         await store.MarkCollectedAsync(leased[0].Id, ct).ContinueWith(_ => { }, ct);
         await store.SetQueuePausedAsync("default", true, ct);
         await store.SetQueuePausedAsync("default", false, ct);
+        await store.UpdateQueueSettingsAsync("other", new QueueSettingsChange { Weight = 2, SetsMaxRunning = true, MaxRunning = 5 }, ct);
+        await store.EnqueueAsync([Job() with { Queue = "other" }, Job() with { Queue = "fair" }], ct);
+        await store.LeaseAsync(lease with { MaxJobs = 2 }, ct); // a choice between queues: fair share reads and writes its state
         await store.ListQueuesAsync(ct);
         await store.GetStatsAsync(ct);
         await store.GetActivityAsync(_time.GetUtcNow().AddHours(-1), ct);

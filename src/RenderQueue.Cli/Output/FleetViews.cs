@@ -8,7 +8,7 @@ namespace RenderQueue.Cli.Output;
 /// <summary>Queues, workers and stats as tables.</summary>
 internal static class FleetViews
 {
-    public static readonly string[] QueueHeaders = ["queue", "paused", "scheduled", "queued", "running", "succeeded", "failed", "canceled", "submitted"];
+    public static readonly string[] QueueHeaders = ["queue", "paused", "scheduled", "queued", "running", "succeeded", "failed", "canceled", "submitted", "weight", "cap"];
 
     public static readonly string[] WorkerHeaders = ["id", "name", "status", "types", "queues", "gpus", "jobs", "last seen"];
 
@@ -23,6 +23,8 @@ internal static class FleetViews
         new(Formats.Number(q.Counts.Failed), q.Counts.Failed > 0 ? "red" : null),
         Formats.Number(q.Counts.Canceled),
         Formats.Number(q.Totals.Submitted),
+        Formats.Number(q.Weight),
+        q.MaxRunning is { } cap ? Formats.Number(cap) : "-",
     ]);
 
     public static IEnumerable<IReadOnlyList<Cell>> WorkerRows(IEnumerable<WorkerInfo> workers, DateTimeOffset now) => workers.Select(w => (IReadOnlyList<Cell>)

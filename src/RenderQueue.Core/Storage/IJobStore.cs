@@ -101,6 +101,10 @@ public interface IJobStore
     /// <summary>A paused queue keeps accepting jobs but leases none until resumed.</summary>
     Task<QueueInfo> SetQueuePausedAsync(string queue, bool paused, CancellationToken cancellationToken);
 
+    /// <summary>Applies <paramref name="change"/> to the queue's settings (creating the queue when it has no jobs yet)
+    /// and returns the queue. Throws <see cref="ArgumentException"/> for values out of range.</summary>
+    Task<QueueInfo> UpdateQueueSettingsAsync(string queue, QueueSettingsChange change, CancellationToken cancellationToken);
+
     // ── Workers ───────────────────────────────────────────────────────────────────────────────────
 
     Task<WorkerInfo> RegisterWorkerAsync(WorkerRegistration registration, CancellationToken cancellationToken);

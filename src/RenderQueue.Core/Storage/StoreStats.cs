@@ -48,8 +48,20 @@ public sealed class StateCounts : IEquatable<StateCounts>
 /// <summary>Running totals since the queue was first used (not reduced by retention).</summary>
 public sealed record QueueTotals(long Submitted, long Succeeded, long Failed, long Canceled);
 
-/// <summary>One queue: whether it is paused, its jobs by state, and its totals.</summary>
-public sealed record QueueInfo(string Name, bool Paused, StateCounts Counts, QueueTotals Totals);
+/// <summary>One queue: whether it is paused, its jobs by state, its totals and its settings (<see cref="QueueSettings"/>).</summary>
+/// <param name="Name">The queue's name.</param>
+/// <param name="Paused">A paused queue accepts jobs and leases none.</param>
+/// <param name="Counts">Its jobs by state (<c>queued</c> are ready, <c>running</c> are leased).</param>
+/// <param name="Totals">Running totals since it was first used.</param>
+/// <param name="Weight">Its share of leases against other queues at the same priority (default 1).</param>
+/// <param name="MaxRunning">At most this many of its jobs run at once; null for no cap.</param>
+public sealed record QueueInfo(string Name, bool Paused, StateCounts Counts, QueueTotals Totals,
+    int Weight = QueueSettings.DefaultWeight, int? MaxRunning = null)
+{
+    /// <summary>The queue's settings as one record.</summary>
+    [JsonIgnore]
+    public QueueSettings Settings => new(Weight, MaxRunning);
+}
 
 /// <summary>The whole store at a glance; read from counters, never by scanning jobs.</summary>
 public sealed record StoreStats(StateCounts Counts, IReadOnlyList<QueueInfo> Queues, int WorkersOnline);

@@ -6,7 +6,8 @@ using RenderQueue.Server.Errors;
 
 namespace RenderQueue.Server.Api;
 
-/// <summary>Queues: their counts, and pausing (jobs are still accepted, none is leased) and resuming.</summary>
+/// <summary>Queues: their counts and settings, pausing (jobs are still accepted, none is leased) and resuming, and
+/// changing their settings (weight, max_running).</summary>
 internal static class QueuesApi
 {
     public static RouteGroupBuilder MapQueues(this IEndpointRouteBuilder routes)
@@ -18,13 +19,28 @@ internal static class QueuesApi
             .RequireKey(Policies.Admin).Problems(400);
         group.MapPost("/{name}/resume", (string name, IJobStore store, CancellationToken ct) => SetPausedAsync(name, false, store, ct))
             .RequireKey(Policies.Admin).Problems(400);
+        group.MapPatch("/{name}", UpdateSettingsAsync).RequireKey(Policies.Admin).JsonBody();
         return group;
     }
 
     private static async Task<Ok<QueueInfo>> SetPausedAsync(string name, bool paused, IJobStore store, CancellationToken ct)
     {
+        CheckName(name);
+        return TypedResults.Ok(await store.SetQueuePausedAsync(name, paused, ct));
+    }
+
+    /// <summary>Changes the settings given (weight, max_running); a queue with no jobs yet can be configured.</summary>
+    private static async Task<Ok<QueueInfo>> UpdateSettingsAsync(string name, PatchQueueRequest request, IJobStore store, CancellationToken ct)
+    {
+        CheckName(name);
+        var change = request.ToChange(out var errors);
+        RequestValidationException.ThrowIfAny(errors);
+        return TypedResults.Ok(await store.UpdateQueueSettingsAsync(name, change, ct));
+    }
+
+    private static void CheckName(string name)
+    {
         if (!SubmitValidation.IsName(name))
             throw RequestValidationException.For("name", $"'{name}' is not a queue name: 1–64 letters, digits or _ . : = -.");
-        return TypedResults.Ok(await store.SetQueuePausedAsync(name, paused, ct));
     }
 }

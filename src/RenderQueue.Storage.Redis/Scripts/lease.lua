@@ -1,8 +1,9 @@
 -- LeaseAsync: picks the ready jobs a lease takes and the slot each goes to, and moves them to running (LeaseSelector
 -- and SlotBoard in SQLite; keep the two in step). Each (queue, type) the worker serves is a sorted set of ready jobs
--- in lease order, read a page at a time and merged by (priority desc, seq asc), each head checked against the
--- worker's labels and models and the free slots (backend type, one GPU's total minus what its running jobs reserve
--- minus what this lease placed there, warm-model affinity), at most scan_limit candidates in all. A slot about to
+-- in lease order, read a page at a time and merged by (priority desc, the queue's fair-share pass, seq asc:
+-- share_before in fair_share.lua), each head checked against its queue's cap, the worker's labels and models and
+-- the free slots (backend type, one GPU's total minus what its running jobs reserve minus what this lease placed
+-- there, warm-model affinity), at most scan_limit candidates in all. A slot about to
 -- take a job it is cold for first takes the oldest job of the same priority warm on it, if that one became ready at
 -- most the affinity wait later. When the first job chosen has a batch key, the rest of the lease is filled only with
 -- jobs of that batch (same queue, submit order).
@@ -163,6 +164,7 @@ local function take(c, i)
   end
   chosen[#chosen + 1] = placement
   chosen_set[c.id] = true
+  share_charge(c.queue)
 end
 
 local function batch_started() return #chosen == 1 and chosen[1].c.batch ~= nil end
@@ -189,10 +191,13 @@ local queues, seen = {}, {}
 for _, queue in ipairs(#wanted == 0 and redis.call('SMEMBERS', gk('queues')) or wanted) do
   if not seen[queue] then
     seen[queue] = true
-    local info = redis.call('HMGET', qk(queue, 'queue'), 'paused', 'queued')
-    if info[1] ~= '1' and tonumber(info[2] or '0') > 0 then queues[#queues + 1] = queue end
+    local info = redis.call('HMGET', qk(queue, 'queue'), 'paused', 'queued', 'running', 'max_running', 'weight', 'pass')
+    if info[1] ~= '1' and tonumber(info[2] or '0') > 0 and share_add(queue, info[3], info[4], info[5], info[6]) then
+      queues[#queues + 1] = queue
+    end
   end
 end
+share_begin(#queues)
 
 local streams = {}
 if free >= 1 then
@@ -239,7 +244,7 @@ local function prefer_warm(first, list)
         looked = looked + 1
         if not chosen_set[w.id] then
           local c = load_candidate(w.queue, w.type, w.seq, w.id, first.priority)
-          if c.queued_at <= first.queued_at + wait_ms and meets_worker(c) and fits(c, i) then
+          if c.queued_at <= first.queued_at + wait_ms and share_has_room(c.queue) and meets_worker(c) and fits(c, i) then
             take(c, i)
             if batch_started() then return looked end
             break
@@ -257,7 +262,8 @@ while free > 0 and scanned < scan_limit do
   local best
   for _, stream in ipairs(streams) do
     local c = stream.current
-    if c and (not best or c.score < best.current.score or (c.score == best.current.score and c.seq < best.current.seq)) then
+    if c and share_has_room(stream.queue)
+        and (not best or share_before(c.score, stream.queue, c.seq, best.current.score, best.queue, best.current.seq)) then
       best = stream
     end
   end
@@ -273,7 +279,7 @@ while free > 0 and scanned < scan_limit do
         if batch_started() then batch_queue = chosen[1].c.queue end
         if batch_queue then list = {} else list = options(c) end
       end
-      if #list > 0 then
+      if #list > 0 and share_has_room(c.queue) then
         take(c, best_slot(c, list))
         if batch_started() then batch_queue = c.queue end
       end
@@ -286,7 +292,7 @@ end
 if batch_queue and free > 0 then
   local first = chosen[1].c
   for _, id in ipairs(redis.call('ZRANGE', qk(batch_queue, 'batch:' .. first.batch), 0, scan_limit)) do
-    if free <= 0 then break end
+    if free <= 0 or not share_has_room(batch_queue) then break end
     if not chosen_set[id] then
       local job_type = redis.call('HGET', job_key(batch_queue, id), 'type')
       if job_type and types[job_type] then
@@ -300,6 +306,7 @@ if batch_queue and free > 0 then
   end
 end
 
+share_save()
 local leased = { deferral and int(deferral) or '' }
 for _, p in ipairs(chosen) do
   leased[#leased + 1] = lease_job(load_job(p.c.id, p.c.queue), worker, lease_ms, p.slot, p.c.vram, p.warm)

@@ -14,7 +14,8 @@ public sealed class TwoWorkerServer : DashboardServer
     }
 }
 
-/// <summary>Pausing and resuming a queue, and draining a worker, from the dashboard; a worker's health and backends.</summary>
+/// <summary>Pausing and resuming a queue, setting its weight and cap, and draining a worker, from the dashboard; a
+/// worker's health and backends.</summary>
 [Collection(ActionsCollection.Name)]
 public sealed class QueueAndWorkerActionTests(Chromium chromium, TwoWorkerServer server) : DashboardTest<TwoWorkerServer>(chromium, server)
 {
@@ -40,6 +41,32 @@ public sealed class QueueAndWorkerActionTests(Chromium chromium, TwoWorkerServer
         Assert.False((await Api.ListQueuesAsync()).Single(q => q.Name == "upscale").Paused);
         await Api.WaitForStateAsync(held.Id, JobState.Succeeded);
         await Assertions.Expect(row.Locator("td[data-label='Succeeded']")).ToHaveTextAsync("2");
+    }
+
+    [Fact]
+    public async Task Set_weight_and_cap_of_a_queue_from_the_UI()
+    {
+        var ui = await OpenAsync("#/queues");
+        var form = ui.Page.GetByRole(AriaRole.Form, new() { Name = "Queue settings" });
+
+        await form.GetByLabel("Queue", new() { Exact = true }).FillAsync("finals");
+        await form.GetByLabel("Weight").FillAsync("3");
+        await form.GetByLabel("Max running").FillAsync("2");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+
+        var row = ui.Page.Locator("tr[data-queue='finals']");
+        await Assertions.Expect(row.Locator("td[data-label='Weight']")).ToHaveTextAsync("3");
+        await Assertions.Expect(row.Locator("td[data-label='Max running']")).ToHaveTextAsync("2");
+        var stored = (await Api.ListQueuesAsync()).Single(q => q.Name == "finals");
+        Assert.Equal((3, (int?)2), (stored.Weight, stored.MaxRunning));
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit settings of queue finals" }).ClickAsync();
+        await Assertions.Expect(form.GetByLabel("Weight")).ToHaveValueAsync("3");
+        await form.GetByLabel("Max running").FillAsync("");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+
+        await Assertions.Expect(row.Locator("td[data-label='Max running']")).ToHaveTextAsync("no cap");
+        Assert.Null((await Api.ListQueuesAsync()).Single(q => q.Name == "finals").MaxRunning);
     }
 
     [Fact]

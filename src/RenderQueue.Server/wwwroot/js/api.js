@@ -89,6 +89,7 @@ export const api = {
   queues: (signal) => request('GET', '/queues', { signal }),
   pauseQueue: (name) => request('POST', `/queues/${enc(name)}/pause`, { body: {} }),
   resumeQueue: (name) => request('POST', `/queues/${enc(name)}/resume`, { body: {} }),
+  updateQueue: (name, settings) => request('PATCH', `/queues/${enc(name)}`, { body: settings }),
   workers: (signal) => request('GET', '/workers', { signal }),
   drainWorker: (id) => request('POST', `/workers/${enc(id)}/drain`, { body: {} }),
 };
