@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using RenderQueue.Bench.Harness;
 using RenderQueue.Core.Api;
@@ -20,6 +21,10 @@ internal static class ModelsScenario
     private const string JobType = "comfyui";
     private const string BackendId = "comfyui-0";
     private const long GpuMb = 24_576;
+
+    /// <summary>The server's default heartbeat interval (a third of the 30 s lease); not time-scaled, as the
+    /// worker TTL it serves is not.</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>The issue's default, used for the scaled wait when this server has no affinity at all.</summary>
     private static readonly TimeSpan IssueAffinityWait = TimeSpan.FromSeconds(3);
@@ -103,6 +108,7 @@ internal static class ModelsScenario
 
         var loaded = new int[workload.Workers];
         Array.Fill(loaded, -1);
+        var lastHeartbeat = Enumerable.Repeat(Stopwatch.GetTimestamp(), workload.Workers).ToArray();
         var loads = 0;
         // An API-format ComfyUI workflow whose loader node names the checkpoint: the server derives the job's
         // affinity from it (requirements.models would be a hard filter instead).
@@ -114,13 +120,20 @@ internal static class ModelsScenario
             async (w, job, token) =>
             {
                 var checkpoint = workload.Checkpoint[job.Number];
-                if (loaded[w] != checkpoint)
+                var swap = loaded[w] != checkpoint;
+                if (swap)
                 {
                     Interlocked.Increment(ref loads);
                     await Task.Delay(TimeSpan.FromSeconds(workload.SwapCost), token);
                     loaded[w] = checkpoint;
+                }
+                // What the worker program does: the new checkpoint is reported as soon as it is loaded, and every
+                // heartbeat interval anyway (the fleet's warm models count only online workers).
+                if (swap || Stopwatch.GetElapsedTime(lastHeartbeat[w]) >= HeartbeatInterval)
+                {
                     var backend = Backend(CheckpointWorkload.FileName(checkpoint));
                     await api.HeartbeatAsync(WorkerId(w), new WorkerHeartbeat { CurrentJobs = [job.Id], Backends = [backend] }, token);
+                    lastHeartbeat[w] = Stopwatch.GetTimestamp();
                 }
                 await Task.Delay(TimeSpan.FromSeconds(workload.Seconds[job.Number]), token);
             },
