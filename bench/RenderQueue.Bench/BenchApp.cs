@@ -35,6 +35,8 @@ public static class BenchApp
                 "pickup" => PickupScenario.RunAsync(options, report, output, ct),
                 "scale" => ScaleScenario.RunAsync(options, report, output, ct),
                 "compare" => CompareScenario.RunAsync(options, report, output, ct),
+                "models" => ModelsScenario.RunAsync(options, report, output, ct),
+                "fairness" => FairnessScenario.RunAsync(options, report, output, ct),
                 _ => FleetScenario.RunAsync(options, report, output, ct),
             });
         }

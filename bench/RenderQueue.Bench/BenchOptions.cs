@@ -11,7 +11,7 @@ internal enum StoreKind
 /// <summary>The command line: a scenario, the store, sizes (jobs, rates or checkpoints) and a few knobs.</summary>
 internal sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["throughput", "pickup", "scale", "fleet", "compare"];
+    public static readonly string[] Scenarios = ["throughput", "pickup", "scale", "fleet", "models", "fairness", "compare"];
 
     public const string Usage =
         """
@@ -24,20 +24,26 @@ internal sealed record BenchOptions
                                     default 1k 100k 1m 10m
           fleet [jobs]              32 GPU workers, log-normal durations: makespan against the ideal bound, and a
                                     round-robin push of the same jobs; default 2000
+          models [jobs]             16 GPU workers, jobs over 4 checkpoints, swaps of 8 s: FIFO against warm-model affinity,
+                                    same jobs; makespan, swaps, waits; default 2000
+          fairness [jobs]           queue A holds N ready jobs, queue B gets 1 job/s: B's wait; then weights 3:1 and the
+                                    lease shares; default 50k
           compare [jobs]            BullMQ and RenderQueue on Redis and SQLite (batch calls, and one request per job) in
                                     one run on one redis-server: jobs/s, ratios, CPU per job of each process; default 50k
 
         options:
           --store sqlite|redis      the server's store (default sqlite); redis starts its own redis-server (AOF everysec)
-          --workers K               simulated workers (throughput 16, pickup 8, fleet 32)
+          --workers K               simulated workers (throughput 16, pickup 8, fleet 32, models 16, fairness 8)
           --lease-batch B           jobs per lease call in throughput (default 32)
           --complete batch|each     throughput: one POST /leases/complete per leased batch (default), or one request per job
-          --duration S              seconds of measured submits per pickup rate (default 20)
+          --duration S              seconds of measured submits per pickup rate (default 20); fairness: per phase (default 30)
           --runs N                  pickup: runs per rate, each on a fresh server (default 5)
           --samples N               lease / stats / list requests per scale checkpoint (default 1000 / 200 / 200)
-          --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20)
+          --ideal-seconds S         fleet: time-scale the jobs so the ideal bound is S seconds (default 20); models: so the
+                                    work alone, spread over the workers, is S seconds (default 60)
+          --time-scale F            fairness: real seconds per modelled second (default 0.1: 2 s jobs take 0.2 s)
           --min-free-gib G          scale: stop filling when the machine has less memory available (default 4)
-          --seed N                  random seed for fleet durations (default 42)
+          --seed N                  random seed for fleet and models durations and order (default 42)
           --peer bullmq|none        compare: run the BullMQ peer (default; needs node and npm) or RenderQueue alone
           --out DIR                 where the JSON result goes (default bench/results of the repository)
         """;
@@ -50,7 +56,8 @@ internal sealed record BenchOptions
     public bool CompleteEach { get; init; }
     public TimeSpan? Duration { get; init; }
     public int? Samples { get; init; }
-    public double IdealSeconds { get; init; } = 20;
+    public double? IdealSeconds { get; init; }
+    public double? TimeScale { get; init; }
     public double MinFreeGib { get; init; } = 4;
     public int Seed { get; init; } = 42;
     public string? OutputFolder { get; init; }
@@ -97,6 +104,7 @@ internal sealed record BenchOptions
                 "--samples" => options with { Samples = (int)Positive(arg, value) },
                 "--runs" => options with { Runs = (int)Positive(arg, value) },
                 "--ideal-seconds" => options with { IdealSeconds = PositiveNumber(arg, value) },
+                "--time-scale" => options with { TimeScale = PositiveNumber(arg, value) },
                 "--min-free-gib" => options with { MinFreeGib = PositiveNumber(arg, value) },
                 "--seed" => options with { Seed = (int)Positive(arg, value) },
                 "--out" => options with { OutputFolder = value },

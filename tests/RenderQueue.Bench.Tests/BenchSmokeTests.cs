@@ -22,6 +22,52 @@ public sealed class BenchSmokeTests : IDisposable
     [InlineData("fleet", "sqlite", new[] { "64", "--workers", "8", "--ideal-seconds", "1" })]
     public async Task A_tiny_run_prints_its_table_and_writes_its_results(string scenario, string store, string[] sizes)
     {
+        using var json = await RunAsync(scenario, store, sizes);
+    }
+
+    [Fact]
+    public async Task Models_runs_fifo_then_affinity_on_the_same_jobs_and_counts_loads_and_waits()
+    {
+        using var json = await RunAsync("models", "sqlite", ["32", "--workers", "4", "--ideal-seconds", "1"]);
+
+        var root = json.RootElement;
+        var minimum = root.GetProperty("parameters").GetProperty("minimum_loads").GetInt32();
+        Assert.Equal(4, minimum); // 4 checkpoints in equal shares over 4 GPUs: one GPU each
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.StartsWith("FIFO", rows[0].GetProperty("run").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("affinity", rows[1].GetProperty("run").GetString(), StringComparison.Ordinal);
+        Assert.All(rows, row =>
+        {
+            Assert.True(row.GetProperty("makespan_s").GetDouble() >= row.GetProperty("work_bound_s").GetDouble());
+            Assert.InRange(row.GetProperty("loads").GetInt32(), minimum, 32); // every GPU loads at least once, at most once per job
+            Assert.InRange(row.GetProperty("p95_wait_s").GetDouble(), 0, row.GetProperty("makespan_s").GetDouble());
+        });
+        Assert.Equal(3, root.GetProperty("targets").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Fairness_measures_pickup_then_b_beside_a_backlog_then_the_weighted_shares()
+    {
+        using var json = await RunAsync("fairness", "redis", ["1000", "--workers", "4", "--duration", "1", "--time-scale", "0.05"]);
+
+        var root = json.RootElement;
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal("idle fleet pickup", rows[0].GetProperty("phase").GetString());
+        Assert.Equal(0, rows[0].GetProperty("never_leased").GetInt32()); // an idle fleet takes every probe
+        Assert.True(rows[0].GetProperty("p95_ms").GetDouble() > 0);
+        Assert.Equal("B arrivals beside A's backlog", rows[1].GetProperty("phase").GetString());
+        Assert.Equal(20, rows[1].GetProperty("jobs").GetInt32()); // 1 s at 1 job per 0.05 s
+        var shares = root.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("goal").GetString()!.StartsWith("lease shares", StringComparison.Ordinal));
+        if (rows.Count == 3)
+            Assert.True(rows[2].GetProperty("leases_a").GetInt32() + rows[2].GetProperty("leases_b").GetInt32() > 0);
+        else
+            Assert.Contains("weights unsupported by this server", shares.GetProperty("measured").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the bench; checks it printed its table and targets and wrote its JSON, which it returns.</summary>
+    private async Task<JsonDocument> RunAsync(string scenario, string store, string[] sizes)
+    {
         var output = new StringWriter();
         string[] args = [scenario, "--store", store, "--out", _results.Path, .. sizes];
 
@@ -33,12 +79,13 @@ public sealed class BenchSmokeTests : IDisposable
         Assert.Matches(@"\[(met|NOT met|n/a)\] ", printed);
 
         var file = Assert.Single(Directory.GetFiles(_results.Path, $"{scenario}-{store}-*.json"));
-        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+        var json = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
         var root = json.RootElement;
         Assert.Equal(scenario, root.GetProperty("scenario").GetString());
         Assert.Equal(store, root.GetProperty("store").GetString());
         Assert.NotEmpty(root.GetProperty("rows").EnumerateArray());
         Assert.NotEmpty(root.GetProperty("targets").EnumerateArray());
+        return json;
     }
 
     [Fact]

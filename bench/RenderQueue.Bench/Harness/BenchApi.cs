@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using RenderQueue.Core.Api;
+using RenderQueue.Core.Json;
+using RenderQueue.Core.Workers;
 
 namespace RenderQueue.Bench.Harness;
 
@@ -35,6 +38,33 @@ internal sealed class BenchApi : IDisposable
     public Task RegisterAsync(string workerId, string type, CancellationToken ct) =>
         PostAsync("api/v1/workers/register", Utf8($$"""{"id":"{{workerId}}","name":"{{workerId}}","types":["{{type}}"]}"""), ct);
 
+    /// <summary>Registers a worker described in full (GPUs, backends), as the worker program does.</summary>
+    public Task RegisterAsync(WorkerRegistration registration, CancellationToken ct) =>
+        PostAsync("api/v1/workers/register", JsonSerializer.SerializeToUtf8Bytes(registration, RenderQueueJson.Compact), ct);
+
+    public Task HeartbeatAsync(string workerId, WorkerHeartbeat heartbeat, CancellationToken ct) =>
+        PostAsync($"api/v1/workers/{workerId}/heartbeat", JsonSerializer.SerializeToUtf8Bytes(heartbeat, RenderQueueJson.Compact), ct);
+
+    /// <summary>PATCH /api/v1/queues/{name}; false when this server has no such resource (404 or 405 from a server
+    /// older than per-queue settings).</summary>
+    public async Task<bool> TryPatchQueueAsync(string queue, string json, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(Utf8(json));
+        content.Headers.ContentType = Json;
+        using var response = await _http.PatchAsync($"api/v1/queues/{queue}", content, ct);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) return false;
+        await EnsureSuccessAsync(response, ct);
+        return true;
+    }
+
+    /// <summary>Ready jobs per queue (<c>counts.queued</c> of GET /api/v1/queues).</summary>
+    public async Task<Dictionary<string, long>> ReadyJobsAsync(CancellationToken ct)
+    {
+        using var document = JsonDocument.Parse(await GetBytesAsync("api/v1/queues", ct));
+        return document.RootElement.GetProperty("items").EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!, q => q.GetProperty("counts").TryGetProperty("queued", out var n) ? n.GetInt64() : 0, StringComparer.Ordinal);
+    }
+
     /// <summary>POST /api/v1/jobs/batch with a prebuilt body.</summary>
     public Task SubmitBatchAsync(byte[] body, CancellationToken ct) => PostAsync("api/v1/jobs/batch", body, ct);
 
@@ -43,6 +73,12 @@ internal sealed class BenchApi : IDisposable
 
     public static byte[] LeaseBody(string workerId, int maxJobs, int waitSeconds) =>
         Utf8(FormattableString.Invariant($$"""{"worker_id":"{{workerId}}","max_jobs":{{maxJobs}},"wait":{{waitSeconds}}}"""));
+
+    /// <summary>A lease body offering one free slot per entry of <paramref name="slots"/>, as a worker with backends sends.</summary>
+    public static byte[] LeaseBody(string workerId, IReadOnlyList<FreeGpuSlot> slots, int waitSeconds) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new LeaseJobsRequest { WorkerId = workerId, MaxJobs = slots.Count, Wait = TimeSpan.FromSeconds(waitSeconds), GpusFree = slots },
+            RenderQueueJson.Compact);
 
     /// <summary>Long-polls <c>POST /api/v1/leases</c>; the jobs with their <c>payload.n</c>.</summary>
     public async Task<List<LeasedJob>> LeaseAsync(byte[] body, CancellationToken ct)
@@ -143,21 +179,37 @@ internal sealed class BenchHttpException(HttpStatusCode status, string message) 
 /// <summary>Prebuilt submit bodies: no-op jobs whose payload is <c>{"n": index}</c> (and optional fields).</summary>
 internal static class SubmitBodies
 {
-    /// <summary>A batch body of jobs <paramref name="first"/>…<paramref name="first"/>+<paramref name="count"/>-1.</summary>
-    public static byte[] Batch(string queue, string type, long first, int count, Func<long, string>? extra = null)
+    /// <summary>Jobs <paramref name="first"/>… (<paramref name="jobs"/> of them) in batch bodies of <see cref="Scenarios.JobFlow.SubmitBatchSize"/>.</summary>
+    public static List<byte[]> Batches(
+        string queue, string type, int jobs, long first = 0, Func<long, string>? extra = null, Func<long, string>? payloadExtra = null)
+    {
+        var batches = new List<byte[]>();
+        for (var done = 0; done < jobs; done += Scenarios.JobFlow.SubmitBatchSize)
+            batches.Add(Batch(queue, type, first + done, Math.Min(Scenarios.JobFlow.SubmitBatchSize, jobs - done), extra, payloadExtra));
+        return batches;
+    }
+
+    /// <summary>
+    /// A batch body of jobs <paramref name="first"/>…<paramref name="first"/>+<paramref name="count"/>-1 of
+    /// <paramref name="type"/> in <paramref name="queue"/>; <paramref name="extra"/> adds job fields after the payload
+    /// and <paramref name="payloadExtra"/> payload fields after <c>n</c>, each text starting with a comma.
+    /// </summary>
+    public static byte[] Batch(string queue, string type, long first, int count, Func<long, string>? extra = null, Func<long, string>? payloadExtra = null)
     {
         var text = new StringBuilder(count * 64).Append("{\"jobs\":[");
         for (var i = 0; i < count; i++)
         {
             if (i > 0) text.Append(',');
-            AppendJob(text, queue, type, first + i, extra);
+            AppendJob(text, queue, type, first + i, extra, payloadExtra);
         }
         return Encoding.UTF8.GetBytes(text.Append("]}").ToString());
     }
 
     public static byte[] Single(string queue, string type, long number) =>
-        Encoding.UTF8.GetBytes(AppendJob(new StringBuilder(), queue, type, number, null).ToString());
+        Encoding.UTF8.GetBytes(AppendJob(new StringBuilder(), queue, type, number, null, null).ToString());
 
-    private static StringBuilder AppendJob(StringBuilder text, string queue, string type, long number, Func<long, string>? extra) =>
-        text.Append(CultureInfo.InvariantCulture, $$"""{"queue":"{{queue}}","type":"{{type}}","payload":{"n":{{number}}}{{extra?.Invoke(number)}}}""");
+    private static StringBuilder AppendJob(
+        StringBuilder text, string queue, string type, long number, Func<long, string>? extra, Func<long, string>? payloadExtra) =>
+        text.Append(CultureInfo.InvariantCulture,
+            $$"""{"queue":"{{queue}}","type":"{{type}}","payload":{"n":{{number}}{{payloadExtra?.Invoke(number)}}}{{extra?.Invoke(number)}}}""");
 }

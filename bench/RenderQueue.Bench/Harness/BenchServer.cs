@@ -38,7 +38,10 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <param name="store">SQLite in the temp folder, or a redis-server of its own.</param>
     /// <param name="redisSettings">More redis-server settings, e.g. a <c>--maxmemory</c> for the scale run.</param>
     /// <param name="sharedRedis">On Redis, a redis-server that outlives this server (the compare run shares one with its peer).</param>
-    public static async Task<BenchServer> StartAsync(StoreKind store, IEnumerable<string>? redisSettings = null, RedisServerProcess? sharedRedis = null)
+    /// <param name="settings">Server settings a scenario varies, by configuration key (<c>Scheduler:AffinityWait</c>).</param>
+    public static async Task<BenchServer> StartAsync(
+        StoreKind store, IEnumerable<string>? redisSettings = null, RedisServerProcess? sharedRedis = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = new TempDirectory("renderqueue-bench");
         RedisServerProcess? redis = null;
@@ -57,6 +60,8 @@ internal sealed class BenchServer : IAsyncDisposable
                 environment["RENDERQUEUE__Store__Redis"] = redis.Configuration;
             }
             foreach (var (key, value) in ServerSettings.ForBenchmarks) environment[key] = value;
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+                environment["RENDERQUEUE__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
             var server = ServerProcess.Start(folder.Path, environment);
             try
             {

@@ -24,13 +24,18 @@ internal sealed class Latencies
     public void AddSince(long startTimestamp) => Add(System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
 
     /// <summary>The <paramref name="quantile"/> (0–1) by nearest rank; NaN without samples.</summary>
-    public double Percentile(double quantile)
+    public double Percentile(double quantile) => Rank(Sorted(), quantile);
+
+    /// <summary>The <paramref name="quantile"/> (0–1) of <paramref name="values"/> by nearest rank; NaN when empty.</summary>
+    public static double NearestRank(double[] values, double quantile)
     {
-        var sorted = Sorted();
-        if (sorted.Length == 0) return double.NaN;
-        var rank = (int)Math.Ceiling(quantile * sorted.Length);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return Rank(sorted, quantile);
     }
+
+    private static double Rank(double[] sorted, double quantile) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     public double Max => Sorted() is { Length: > 0 } s ? s[^1] : double.NaN;
 

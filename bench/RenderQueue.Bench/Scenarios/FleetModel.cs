@@ -17,8 +17,8 @@ internal sealed class FleetModel
         var estimates = new double[jobs];
         for (var i = 0; i < jobs; i++)
         {
-            model[i] = MedianSeconds * Math.Exp(Sigma * Gaussian(random));
-            estimates[i] = model[i] * Math.Exp(EstimateSigma * Gaussian(random));
+            model[i] = LogNormal.Sample(random, MedianSeconds, Sigma);
+            estimates[i] = LogNormal.Sample(random, model[i], EstimateSigma);
         }
         var idealModel = Math.Max(model.Sum() / workers, model.Max());
         Scale = idealSeconds / idealModel;
@@ -54,20 +54,7 @@ internal sealed class FleetModel
     }
 
     /// <summary>A pull queue with no overhead: the next job in <paramref name="order"/> goes to the first free worker.</summary>
-    public double PullMakespan(IEnumerable<int> order)
-    {
-        var free = new PriorityQueue<int, double>();
-        for (var w = 0; w < Workers; w++) free.Enqueue(w, 0);
-        var end = 0.0;
-        foreach (var job in order)
-        {
-            free.TryDequeue(out var worker, out var at);
-            var done = at + Seconds[job];
-            end = Math.Max(end, done);
-            free.Enqueue(worker, done);
-        }
-        return end;
-    }
+    public double PullMakespan(IEnumerable<int> order) => ZeroOverheadPull.Makespan(Workers, order, (_, job) => Seconds[job]);
 
     public IEnumerable<int> SubmitOrder => Enumerable.Range(0, Seconds.Length);
 
@@ -76,12 +63,4 @@ internal sealed class FleetModel
 
     /// <summary>The job's priority in the longest-first run: its estimate in hundredths of a model second, capped.</summary>
     public int PriorityOf(int job) => (int)Math.Min(1_000_000, Math.Round(Estimates[job] / Scale * 100));
-
-    private static double Gaussian(Random random)
-    {
-        // Box–Muller
-        var u1 = 1.0 - random.NextDouble();
-        var u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 }

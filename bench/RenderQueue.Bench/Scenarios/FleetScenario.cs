@@ -17,7 +17,7 @@ internal static class FleetScenario
     {
         var workers = options.Workers ?? 32;
         var jobs = (int)Math.Min(100_000, options.SizesOr(2_000)[0]);
-        var model = new FleetModel(jobs, workers, options.Seed, options.IdealSeconds);
+        var model = new FleetModel(jobs, workers, options.Seed, options.IdealSeconds ?? 20);
         report.Parameters["workers"] = workers;
         report.Parameters["jobs"] = jobs;
         report.Parameters["seed"] = options.Seed;
@@ -78,49 +78,12 @@ internal static class FleetScenario
     /// <summary>Workers pull one job at a time, "render" it for its duration and complete it.</summary>
     private static async Task<double> PullAsync(BenchApi api, FleetModel model, string queue, bool prioritised, CancellationToken ct)
     {
-        await api.SetPausedAsync(queue, paused: true, ct);
-        var jobs = model.Seconds.Length;
-        for (var first = 0; first < jobs; first += JobFlow.SubmitBatchSize)
-        {
-            var body = SubmitBodies.Batch(queue, JobFlow.Type, first, Math.Min(JobFlow.SubmitBatchSize, jobs - first),
-                prioritised ? n => FormattableString.Invariant($",\"priority\":{model.PriorityOf((int)n)}") : null);
-            await api.SubmitBatchAsync(body, ct);
-        }
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(TimeSpan.FromSeconds(model.IdealBound * 3 + 60));
-        var completed = 0;
-        var lastCompletion = 0L;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loops = Enumerable.Range(0, model.Workers).Select(w => Task.Run(async () =>
-        {
-            var body = BenchApi.LeaseBody($"gpu-{w}", maxJobs: 1, waitSeconds: 30);
-            while (!stop.IsCancellationRequested)
-            {
-                if (await api.LeaseUntilStoppedAsync(body, stop.Token) is not { } leased) return;
-                foreach (var job in leased)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(model.Seconds[job.Number]), ct);
-                    await api.CompleteAsync(job, ct);
-                    Interlocked.Exchange(ref lastCompletion, Stopwatch.GetTimestamp());
-                    if (Interlocked.Increment(ref completed) == jobs) done.TrySetResult();
-                }
-            }
-        }, CancellationToken.None)).ToList();
-
-        await Task.Delay(500, ct); // every worker parked on the paused queue
-        var start = Stopwatch.GetTimestamp();
-        await api.SetPausedAsync(queue, paused: false, ct);
-        try
-        {
-            await done.Task.WaitAsync(stop.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new TimeoutException($"Only {completed} of {jobs} fleet jobs completed in time.");
-        }
-        await stop.CancelAsync();
-        await Task.WhenAll(loops);
-        return Stopwatch.GetElapsedTime(start, Interlocked.Read(ref lastCompletion)).TotalSeconds;
+        var batches = SubmitBodies.Batches(queue, JobFlow.Type, model.Seconds.Length,
+            extra: prioritised ? n => FormattableString.Invariant($",\"priority\":{model.PriorityOf((int)n)}") : null);
+        var run = await PausedQueueRun.RunAsync(api, queue, batches, model.Seconds.Length, model.Workers,
+            w => BenchApi.LeaseBody($"gpu-{w}", maxJobs: 1, waitSeconds: 30),
+            (_, job, token) => Task.Delay(TimeSpan.FromSeconds(model.Seconds[job.Number]), token),
+            TimeSpan.FromSeconds(model.IdealBound * 3 + 60), ct);
+        return run.Makespan;
     }
 }

@@ -14,7 +14,6 @@ namespace RenderQueue.Bench.Scenarios;
 internal static class PickupScenario
 {
     private const string Queue = "pickup";
-    private const int MaxSubmitsInFlight = 256;
     private const double StallMs = 50;
     private const int MaxStallNotes = 30;
 
@@ -142,40 +141,14 @@ internal static class PickupScenario
 
         var bodies = new byte[total][];
         for (var i = 0L; i < total; i++) bodies[i] = SubmitBodies.Single(Queue, JobFlow.Type, i);
-        using var inFlight = new SemaphoreSlim(MaxSubmitsInFlight);
-        var submits = new List<Task>((int)Math.Min(total, int.MaxValue));
-        var start = Stopwatch.GetTimestamp();
         long measuredStart = 0;
-        for (var i = 0L; i < total; i++)
+        var lastSent = await OpenLoopSubmits.SendAsync(api, bodies, rate, sent, (i, now) =>
         {
-            var due = TimeSpan.FromSeconds(i / (double)rate);
-            var ahead = due - Stopwatch.GetElapsedTime(start);
-            if (ahead > TimeSpan.FromMilliseconds(1)) await Task.Delay(ahead, ct);
-            await inFlight.WaitAsync(ct);
-            var now = Stopwatch.GetTimestamp();
-            if (i == measuredFrom)
-            {
-                measuredStart = now;
-                measuring();
-            }
-            Volatile.Write(ref sent[i], now);
-            var body = bodies[i];
-            submits.Add(SubmitAsync(body));
-        }
-        var achieved = (total - measuredFrom) / Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
-        await Task.WhenAll(submits);
-
-        async Task SubmitAsync(byte[] body)
-        {
-            try
-            {
-                await api.SubmitAsync(body, ct);
-            }
-            finally
-            {
-                inFlight.Release();
-            }
-        }
+            if (i != measuredFrom) return;
+            measuredStart = now;
+            measuring();
+        }, ct);
+        var achieved = (total - measuredFrom) / Stopwatch.GetElapsedTime(measuredStart, lastSent).TotalSeconds;
 
         try
         {
