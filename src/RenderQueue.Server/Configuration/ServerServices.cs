@@ -75,6 +75,7 @@ internal static class ServerServices
 
     public static IServiceCollection AddLeaseDispatch(this IServiceCollection services) => services
         .AddSingleton<WorkerDirectory>()
+        .AddSingleton<FleetSnapshot>()
         .AddSingleton<FleetWarmModels>()
         .AddSingleton<LeaseDispatcher>();
 

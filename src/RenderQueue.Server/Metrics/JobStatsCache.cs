@@ -1,11 +1,12 @@
 using RenderQueue.Core.Storage;
 using RenderQueue.Core.Workers;
+using RenderQueue.Server.Dispatch;
 
 namespace RenderQueue.Server.Metrics;
 
-/// <summary>The store's counts and its workers per status, read at most once per <see cref="MaxAge"/> however often
-/// Prometheus scrapes.</summary>
-internal sealed class JobStatsCache(IJobStore store, TimeProvider time)
+/// <summary>The store's counts, and its workers per status from the <see cref="FleetSnapshot"/>, read at most once per
+/// <see cref="MaxAge"/> however often Prometheus scrapes.</summary>
+internal sealed class JobStatsCache(IJobStore store, FleetSnapshot fleet, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
@@ -24,7 +25,7 @@ internal sealed class JobStatsCache(IJobStore store, TimeProvider time)
         try
         {
             if (Latest is not null && time.GetElapsedTime(_readAt) < MaxAge) return;
-            var workers = await store.ListWorkersAsync(cancellationToken);
+            var workers = await fleet.GetAsync(cancellationToken);
             WorkersByStatus = Enum.GetValues<WorkerStatus>().ToDictionary(status => status, status => workers.Count(w => w.Status == status));
             Latest = await store.GetStatsAsync(cancellationToken);
             _readAt = time.GetTimestamp();
