@@ -40,7 +40,7 @@ internal static class LeaseSelector
         var affinity = new AffinityRule(request, now);
         var chosen = new List<Placement>(board.Count);
         var taken = new HashSet<long>();
-        var heads = new PriorityQueue<Stream, (long NegPriority, long Pass, long Seq)>();
+        var heads = new PriorityQueue<Stream, (long NegPriority, long Pass, long Load, long Seq)>();
         foreach (var queue in share.Queues)
         {
             foreach (var type in request.Types)
@@ -181,7 +181,7 @@ internal static class LeaseSelector
 
         public LeaseCandidate Current { get; private set; } = null!;
 
-        public (long, long, long) Key(FairShare share) => share.Order(queue, Current.Priority, Current.Seq);
+        public (long, long, long, long) Key(FairShare share) => share.Order(queue, Current.Priority, Current.Seq);
 
         public bool Advance(Commands sql)
         {

@@ -104,15 +104,15 @@ public abstract partial class JobStoreContract<TFixture>
     }
 
     [Fact]
-    public async Task A_queue_that_becomes_ready_is_served_within_a_couple_of_leases()
+    public async Task A_queue_that_becomes_ready_takes_the_next_lease_beside_a_busy_backlog()
     {
         await SubmitMany("backlog", 10_000);
-        await LeaseQueues(20);
+        await LeaseQueues(20); // the backlog leased alone: no pass moved, and it has 20 running
 
         var late = await Submit(queue: "late");
-        var next = await LeaseQueues(2);
+        var next = await LeaseQueues(1);
 
-        Assert.Contains("late", next);
+        Assert.Equal(["late"], next); // passes tie; the queue with fewer running jobs for its weight goes first
         Assert.Equal(JobState.Running, (await Reload(late.Id)).State);
     }
 
