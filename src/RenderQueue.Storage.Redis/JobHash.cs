@@ -12,7 +12,8 @@ namespace RenderQueue.Storage.Redis;
 /// artifacts) is kept verbatim and never decoded by Lua, so it round-trips byte for byte.
 /// Attempt k lives in the fields <c>a{k}:w</c>, <c>a{k}:s</c>, <c>a{k}:e</c>, <c>a{k}:o</c>, <c>a{k}:err</c>,
 /// <c>a{k}:gpu</c> (its <see cref="AssignedGpu"/> JSON), <c>a{k}:warm</c>; the running attempt's GPU in <c>gpu</c> (and
-/// <c>gpu_key</c>); the affinity models, folded, in <c>aff</c>; a larger-GPU wait is <c>wait</c> (the reason) with
+/// <c>gpu_key</c>); the affinity models, folded, in <c>aff</c>, and when a cold slot was first offered the queued job
+/// in <c>offered_at</c> (lease.lua); a larger-GPU wait is <c>wait</c> (the reason) with
 /// <c>req_vram_above</c> (what the lease matches, beside <c>req</c>);
 /// artifact <c>name</c> in <c>art:{name}</c> as <c>{ordinal}|{json}</c>.
 /// </summary>

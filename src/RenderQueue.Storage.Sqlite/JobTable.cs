@@ -63,12 +63,18 @@ internal static class JobTable
         job.Requirements.IsEmpty ? null : JsonSerializer.Serialize(job.Requirements, RenderQueueJson.Compact),
         job.Payload.GetRawText(), Body(job), job.TraceParent, job.TraceState, Affinity(job), Gpu(job), Reserved(job))!;
 
-    public static void Update(Commands sql, long seq, Job job) => sql.Execute(
-        """
+    // offered_at (when a cold slot was first offered the job for affinity) lives only while the job stays queued:
+    // every way into or out of queued clears it, so each stint in queued starts its affinity hold afresh.
+    private static readonly string UpdateRow =
+        $"""
         UPDATE jobs SET state = $2, priority = $3, run_at = $4, queued_at = $5, lease_expires_at = $6, deadline = $7,
-                        finished_at = $8, body = $9, gpu = $10, reserved_vram_mb = $11, gpu_wait_mb = $12
+                        finished_at = $8, body = $9, gpu = $10, reserved_vram_mb = $11, gpu_wait_mb = $12,
+                        offered_at = CASE WHEN {StateSql.IsQueued} AND $2 = {(int)JobState.Queued} THEN offered_at END
         WHERE seq = $1
-        """,
+        """;
+
+    public static void Update(Commands sql, long seq, Job job) => sql.Execute(
+        UpdateRow,
         seq, (int)job.State, job.Priority, UnixTime.Ms(job.RunAt), UnixTime.Ms(job.QueuedAt), UnixTime.Ms(job.LeaseExpiresAt),
         Deadline(job), UnixTime.Ms(job.FinishedAt), Body(job), Gpu(job), Reserved(job), LargerGpu.WaitingAbove(job));
 

@@ -12,6 +12,8 @@ namespace RenderQueue.Storage.Sqlite;
 /// When the first job has a batch key, the rest of the lease is filled only with jobs of that batch.
 /// Warm preference: a slot about to take a job it is cold for first looks (by <c>ready_models</c>) for a job of the
 /// same priority warm on it that became ready at most the affinity wait after that job, and takes it instead.
+/// Holds for warm slots elsewhere are <see cref="AffinityRule"/>'s: every placement tells it what it passed over, and
+/// the lease's end writes the offers it made (<c>offered_at</c>) in the same transaction.
 /// </summary>
 internal static class LeaseSelector
 {
@@ -19,16 +21,16 @@ internal static class LeaseSelector
 
     // Built once: every lease runs these, and the commands cache is keyed by their text.
     private static readonly string BatchMates =
-        $"SELECT seq, type, priority, queued_at, requirements, batch_key, affinity FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4";
+        $"SELECT seq, type, priority, queued_at, requirements, batch_key, affinity, offered_at FROM jobs WHERE {StateSql.IsQueued} AND batch_key = $1 AND queue = $2 AND seq <> $3 ORDER BY seq LIMIT $4";
     private static readonly string ReadyPage =
         $"""
-        SELECT seq, priority, queued_at, requirements, batch_key, affinity FROM jobs
+        SELECT seq, priority, queued_at, requirements, batch_key, affinity, offered_at FROM jobs
         WHERE {StateSql.IsQueued} AND queue = $1 AND type = $2 AND (priority < $3 OR (priority = $3 AND seq > $4))
         ORDER BY priority DESC, seq LIMIT $5
         """;
     private const string WarmPage =
         """
-        SELECT j.seq, j.queued_at, j.requirements, j.batch_key, j.affinity FROM ready_models r JOIN jobs j ON j.seq = r.seq
+        SELECT j.seq, j.queued_at, j.requirements, j.batch_key, j.affinity, j.offered_at FROM ready_models r JOIN jobs j ON j.seq = r.seq
         WHERE r.model = $1 AND r.queue = $2 AND r.type = $3 AND r.priority = $4 AND r.seq > $5
         ORDER BY r.seq LIMIT $6
         """;
@@ -73,7 +75,7 @@ internal static class LeaseSelector
                 }
                 if (options.Count > 0 && share.HasRoom(candidate.Queue))
                 {
-                    Place(board.Take(candidate, board.Best(candidate, options)), chosen, taken, share);
+                    Place(board.Take(candidate, board.Best(candidate, options)), chosen, taken, share, affinity);
                     if (BatchStarted(chosen)) batchQueue = candidate.Queue;
                 }
                 if (batchQueue is not null) break;
@@ -82,13 +84,15 @@ internal static class LeaseSelector
         }
 
         if (batchQueue is not null && board.Free > 0) AddBatchMates(sql, request, share, board, affinity, chosen, taken, batchQueue, scanLimit);
+        affinity.Finish(sql, board.Free, taken);
         return chosen;
     }
 
     private static bool BatchStarted(List<Placement> chosen) => chosen.Count == 1 && chosen[0].Candidate.BatchKey is not null;
 
-    private static void Place(Placement placement, List<Placement> chosen, HashSet<long> taken, FairShare share)
+    private static void Place(Placement placement, List<Placement> chosen, HashSet<long> taken, FairShare share, AffinityRule affinity)
     {
+        affinity.Placed(placement.Candidate, placement.Warm == true);
         chosen.Add(placement);
         taken.Add(placement.Candidate.Seq);
         share.Charge(placement.Candidate.Queue);
@@ -113,7 +117,7 @@ internal static class LeaseSelector
                 looked++;
                 if (taken.Contains(warm.Seq) || warm.QueuedAtMs > first.QueuedAtMs + affinity.WaitMs) continue;
                 if (!share.HasRoom(warm.Queue) || !warm.Requirements.IsMetByWorker(request.Capabilities) || !board.Fits(warm, slot)) continue;
-                Place(board.Take(warm, slot), chosen, taken, share);
+                Place(board.Take(warm, slot), chosen, taken, share, affinity);
                 if (BatchStarted(chosen)) return looked;
                 break;
             }
@@ -142,7 +146,7 @@ internal static class LeaseSelector
                         if (found.ContainsKey(seq)) continue;
                         found[seq] = new LeaseCandidate(seq, queue, type, first.Priority, reader.IsDBNull(1) ? 0 : reader.GetInt64(1),
                             reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                            reader.IsDBNull(4) ? null : reader.GetString(4));
+                            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt64(5));
                     }
                 }
             }
@@ -161,11 +165,11 @@ internal static class LeaseSelector
         {
             var mate = new LeaseCandidate(reader.GetInt64(0), queue, reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6));
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetInt64(7));
             if (taken.Contains(mate.Seq) || !request.Types.Contains(mate.Type, StringComparer.Ordinal)
                 || !mate.Requirements.IsMetByWorker(request.Capabilities)) continue;
             var options = board.Options(mate, affinity);
-            if (options.Count > 0) Place(board.Take(mate, board.Best(mate, options)), chosen, taken, share);
+            if (options.Count > 0) Place(board.Take(mate, board.Best(mate, options)), chosen, taken, share, affinity);
         }
     }
 
@@ -200,7 +204,7 @@ internal static class LeaseSelector
                 read++;
                 var candidate = new LeaseCandidate(reader.GetInt64(0), queue, type, reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2),
                     reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5));
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetInt64(6));
                 _buffer.Enqueue(candidate);
                 (_afterPriority, _afterSeq) = (candidate.Priority, candidate.Seq);
             }

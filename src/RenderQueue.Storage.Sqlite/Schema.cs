@@ -207,6 +207,9 @@ internal static class Schema
         );
         INSERT INTO fair_share (id, virtual_time) VALUES (1, 0);
         """,
+        // Warm-model affinity holds count from when a cold slot was first offered the job (Unix ms), not from when it
+        // became ready: set by the lease at most once per stint in queued, cleared by every write into or out of it.
+        "ALTER TABLE jobs ADD COLUMN offered_at INTEGER;",
     ];
 
     /// <summary>The schema version a database has once every step ran (its <c>user_version</c>).</summary>

@@ -5,9 +5,10 @@ using Xunit;
 
 namespace RenderQueue.Storage.Contract;
 
-// Warm-model affinity: a job goes first to a slot with one of its models loaded; a cold slot takes it once it has been
-// ready for the affinity wait, or at once when no worker has its models warm. Within a priority a warm slot prefers
-// its warm job, over jobs that became ready at most the wait before it.
+// Warm-model affinity: a job goes first to a slot with one of its models loaded; a cold slot takes it once the affinity
+// wait has passed since a cold slot was first offered it (not since it became ready), or at once when no worker has
+// its models warm. Within a priority a warm slot prefers its warm job, over jobs that became ready at most the wait
+// before it.
 public abstract partial class JobStoreContract<TFixture>
 {
     protected static readonly TimeSpan AffinityWait = TimeSpan.FromSeconds(3);
@@ -174,5 +175,76 @@ public abstract partial class JobStoreContract<TFixture>
         Assert.Equal(sdxl.Id, leased.Single(j => j.AssignedGpu!.Index == 0).Id);
         Assert.Equal(flux.Id, leased.Single(j => j.AssignedGpu!.Index == 1).Id);
         Assert.All(leased, j => Assert.True(j.Attempts.Single().Warm));
+    }
+
+    [Fact]
+    public async Task A_job_ready_long_ago_is_held_for_the_affinity_wait_from_its_first_offer()
+    {
+        var job = await Submit(ComfyJob("sdxl.safetensors"));
+        Time.Advance(TimeSpan.FromMinutes(1)); // nobody asked meanwhile: ready for long, offered never
+        var fleet = new[] { "sdxl.safetensors" };
+        var deferral = new AffinityDeferral();
+
+        Assert.Null(await LeaseOne(ComfyLease("cold", ["flux.safetensors"], fleet, deferral)));
+        Assert.Equal(Time.GetUtcNow() + AffinityWait, deferral.Until);
+
+        Time.Advance(AffinityWait - TimeSpan.FromMilliseconds(1));
+        var again = new AffinityDeferral();
+        Assert.Null(await LeaseOne(ComfyLease("other-cold", [], fleet, again)));
+        Assert.Equal(deferral.Until, again.Until); // offered once: a second cold slot does not restart the hold
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var leased = (await LeaseOne(ComfyLease("cold", ["flux.safetensors"], fleet)))!;
+        Assert.Equal(job.Id, leased.Id);
+        Assert.False(leased.Attempts.Single().Warm);
+    }
+
+    [Fact]
+    public async Task A_held_job_ready_long_ago_lets_a_lower_priority_job_go_only_for_the_affinity_wait()
+    {
+        var high = await Submit(ComfyJob("sdxl.safetensors", priority: 5));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var low1 = await Submit(NewJob(priority: 0));
+        await Submit(NewJob(priority: 0));
+        var cold = ComfyLease("cold", [], ["sdxl.safetensors"]);
+
+        Assert.Equal(low1.Id, (await LeaseOne(cold))!.Id); // passing it over for a lower priority offers it
+        Time.Advance(AffinityWait);
+        Assert.Equal(high.Id, (await LeaseOne(cold))!.Id);
+    }
+
+    [Fact]
+    public async Task A_warm_slot_taking_its_own_warm_job_does_not_start_another_jobs_hold()
+    {
+        var sdxl = await Submit(ComfyJob("sdxl.safetensors"));
+        var flux = await Submit(ComfyJob("flux.safetensors"));
+        var fleet = new[] { "sdxl.safetensors", "flux.safetensors" };
+
+        Assert.Equal(flux.Id, (await LeaseOne(ComfyLease("flux-box", ["flux.safetensors"], fleet)))!.Id);
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var deferral = new AffinityDeferral();
+        Assert.Null(await LeaseOne(ComfyLease("cold", [], fleet, deferral))); // the first cold slot to want it
+        Assert.Equal(Time.GetUtcNow() + AffinityWait, deferral.Until);
+        Time.Advance(AffinityWait);
+        Assert.Equal(sdxl.Id, (await LeaseOne(ComfyLease("cold", [], fleet)))!.Id);
+    }
+
+    [Fact]
+    public async Task A_job_back_in_the_queue_is_held_afresh()
+    {
+        var job = await Submit(ComfyJob("sdxl.safetensors"));
+        var fleet = new[] { "sdxl.safetensors" };
+        Assert.Null(await LeaseOne(ComfyLease("cold", [], fleet))); // offered now
+        var leased = (await LeaseOne(ComfyLease("warm", ["sdxl.safetensors"], fleet)))!;
+        Assert.Equal(job.Id, leased.Id);
+
+        await Store.ReleaseAsync(leased.LeaseToken, "backend went away", None);
+        Time.Advance(AffinityWait + TimeSpan.FromMinutes(1));
+
+        var deferral = new AffinityDeferral();
+        Assert.Null(await LeaseOne(ComfyLease("cold", [], fleet, deferral))); // the old offer went with the lease
+        Assert.Equal(Time.GetUtcNow() + AffinityWait, deferral.Until);
+        Time.Advance(AffinityWait);
+        Assert.Equal(job.Id, (await LeaseOne(ComfyLease("cold", [], fleet)))!.Id);
     }
 }

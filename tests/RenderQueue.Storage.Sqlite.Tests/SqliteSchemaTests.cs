@@ -52,7 +52,7 @@ public sealed class SqliteSchemaTests : IDisposable
         {
             // What a file written by the previous release looks like: schema version 2, no trace columns (nor what later
             // steps add).
-            Execute(connection, UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
+            Execute(connection, UndoOfferedAt + UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "ALTER TABLE jobs DROP COLUMN trace_parent; ALTER TABLE jobs DROP COLUMN trace_state; PRAGMA user_version = 2;");
         }
 
         using var upgraded = Open(path);
@@ -63,6 +63,9 @@ public sealed class SqliteSchemaTests : IDisposable
         Assert.Equal(traceParent, (await upgraded.GetAsync(traced.Id, CancellationToken.None))!.TraceParent);
         Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
+
+    /// <summary>What the affinity offer step (version 7) added, undone.</summary>
+    private const string UndoOfferedAt = "ALTER TABLE jobs DROP COLUMN offered_at; ";
 
     /// <summary>What the queue-settings step (version 6) added, undone.</summary>
     private const string UndoQueueSettings =
@@ -90,7 +93,7 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            Execute(connection, UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "PRAGMA user_version = 3;");
+            Execute(connection, UndoOfferedAt + UndoQueueSettings + UndoLargerGpuWait + UndoPlacement + "PRAGMA user_version = 3;");
         }
 
         using var upgraded = Open(path);
@@ -122,7 +125,7 @@ public sealed class SqliteSchemaTests : IDisposable
         }
         using (var connection = Connect(path))
         {
-            Execute(connection, UndoQueueSettings + "PRAGMA user_version = 5;");
+            Execute(connection, UndoOfferedAt + UndoQueueSettings + "PRAGMA user_version = 5;");
         }
 
         using var upgraded = Open(path);
@@ -133,6 +136,38 @@ public sealed class SqliteSchemaTests : IDisposable
         await upgraded.EnqueueAsync([Job() with { Queue = "other" }], CancellationToken.None);
         var request = new LeaseRequest { WorkerId = "w", Types = ["simulated"], LeaseDuration = TimeSpan.FromSeconds(30) };
         Assert.NotEmpty(await upgraded.LeaseAsync(request, CancellationToken.None)); // fair share reads what the step added
+        Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
+    }
+
+    [Fact]
+    public async Task A_database_from_before_affinity_offers_upgrades_and_holds_from_the_first_offer()
+    {
+        string path;
+        var warmElsewhere = Job() with { Requirements = new JobRequirements(Models: ["sdxl.safetensors"]) };
+        using (var store = Open(_folder.File("offers.db")))
+        {
+            path = store.DatabasePath;
+            await store.EnqueueAsync([warmElsewhere], CancellationToken.None);
+        }
+        using (var connection = Connect(path))
+        {
+            Execute(connection, UndoOfferedAt + "PRAGMA user_version = 6;");
+        }
+        _time.Advance(TimeSpan.FromMinutes(1)); // long ready: only the offer starts its hold
+
+        using var upgraded = Open(path);
+        var cold = new LeaseRequest
+        {
+            WorkerId = "cold",
+            Types = ["simulated"],
+            Capabilities = new WorkerCapabilities([], ["sdxl.safetensors"], null),
+            AffinityWait = TimeSpan.FromSeconds(3),
+            FleetWarmModels = ["sdxl.safetensors"],
+            LeaseDuration = TimeSpan.FromSeconds(30),
+        };
+        Assert.Empty(await upgraded.LeaseAsync(cold, CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(warmElsewhere.Id, Assert.Single(await upgraded.LeaseAsync(cold, CancellationToken.None)).Id);
         Assert.Equal(Schema.Version, upgraded.ReadPragma("user_version"));
     }
 

@@ -27,7 +27,8 @@ public sealed record LeaseRequest
     public IReadOnlyList<LeaseSlot> Slots { get; init; } = [];
 
     /// <summary>How long a job whose models are warm on another worker waits for one before a cold slot may take it,
-    /// counted from when it became ready. Zero turns warm-model affinity off: pure priority and FIFO order.</summary>
+    /// counted from when a cold slot was first offered it (passed it over), not from when it became ready. Zero turns
+    /// warm-model affinity off: pure priority and FIFO order.</summary>
     public TimeSpan AffinityWait { get; init; }
 
     /// <summary>Models warm on some online, healthy worker of the fleet. A job none of whose models is among them is

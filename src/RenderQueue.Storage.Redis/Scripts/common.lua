@@ -333,8 +333,11 @@ local function record(j, prev, event_type, reason)
   end
 end
 
--- Persists the job and records its change. A wait reason only lives while the job is scheduled.
+-- Persists the job and records its change. A wait reason only lives while the job is scheduled, an affinity offer
+-- while it stays queued.
 local function commit(j, prev, event_type, reason)
+  -- When a cold slot was first offered it (lease.lua): only for one stint in queued, so each starts a fresh hold.
+  if not (prev == 'queued' and j.state == 'queued') then unset(j, 'offered_at') end
   if j.state ~= 'scheduled' and present(j, 'wait') then
     unset(j, 'wait')
     j.__left_wait = true

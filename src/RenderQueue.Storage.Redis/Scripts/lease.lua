@@ -3,7 +3,8 @@
 -- in lease order, read a page at a time and merged by (priority desc, the queue's fair-share pass, seq asc:
 -- share_before in fair_share.lua), each head checked against its queue's cap, the worker's labels and models and
 -- the free slots (backend type, one GPU's total minus what its running jobs reserve minus what this lease placed
--- there, warm-model affinity), at most scan_limit candidates in all. A slot about to
+-- there, warm-model affinity), at most scan_limit candidates in all. A job warm elsewhere is held from cold slots
+-- until the wait has passed since a cold slot was first offered it (its 'offered_at', see holds). A slot about to
 -- take a job it is cold for first takes the oldest job of the same priority warm on it, if that one became ready at
 -- most the affinity wait later. When the first job chosen has a batch key, the rest of the lease is filled only with
 -- jobs of that batch (same queue, submit order).
@@ -57,10 +58,10 @@ end
 
 -- A candidate: fields read once; its requirements and affinity models decoded only when it has any.
 local function load_candidate(queue, job_type, seq, id, priority)
-  local f = redis.call('HMGET', job_key(queue, id), 'req_labels', 'req_models', 'req_vram', 'req_vram_above', 'batch', 'aff', 'queued_at')
+  local f = redis.call('HMGET', job_key(queue, id), 'req_labels', 'req_models', 'req_vram', 'req_vram_above', 'batch', 'aff', 'queued_at', 'offered_at')
   return { seq = seq, id = id, queue = queue, type = job_type, priority = priority, labels = f[1] or nil,
            models = f[2] or nil, vram = tonumber(f[3] or ''), above = tonumber(f[4] or ''), batch = f[5] or nil,
-           aff_json = f[6] or nil, queued_at = tonumber(f[7] or '0') }
+           aff_json = f[6] or nil, queued_at = tonumber(f[7] or '0'), offered_at = tonumber(f[8] or '') }
 end
 
 local function affinity(c)
@@ -103,12 +104,20 @@ local function is_warm(c, i)
   return false
 end
 
--- Held back from cold slots: ready for less than the wait, and warm somewhere in the fleet (or the fleet unknown).
+-- Held back from cold slots: warm somewhere in the fleet (or the fleet unknown), and not offered to a cold slot for the
+-- wait yet. A held job not yet offered is remembered in `passed`; this lease offers it (stamps 'offered_at', at most
+-- once per stint in queued: every change into or out of queued clears it in commit) when it passes it over for a job
+-- warm-first could not have preferred to it (placed cold, of a lower priority, or ready more than the wait later), or
+-- when it is among the first held jobs of a lease that leaves slots free (AffinityRule in SQLite).
 local deferral
+local passed, passed_seen, offered = {}, {}, {}
+local function note(until_ms)
+  if not deferral or until_ms < deferral then deferral = until_ms end
+end
+
 local function holds(c)
   if wait_ms <= 0 or not c.aff_json then return false end
-  local until_ms = c.queued_at + wait_ms
-  if until_ms <= NOW then return false end
+  if c.offered_at and c.offered_at + wait_ms <= NOW then return false end
   if fleet then
     local warm_somewhere = false
     for _, model in ipairs(affinity(c)) do
@@ -116,8 +125,35 @@ local function holds(c)
     end
     if not warm_somewhere then return false end
   end
-  if not deferral or until_ms < deferral then deferral = until_ms end
+  if c.offered_at then
+    note(c.offered_at + wait_ms)
+  elseif not passed_seen[c.id] then
+    passed_seen[c.id] = true
+    passed[#passed + 1] = c
+  end
   return true
+end
+
+local function offer(c)
+  c.offered_at = NOW
+  offered[#offered + 1] = c
+  note(NOW + wait_ms)
+end
+
+-- c was placed: the held jobs it passed over are offered unless warm-first could have preferred c to them.
+local function placed(c, warm)
+  if #passed == 0 then return end
+  local kept = {}
+  for _, h in ipairs(passed) do
+    if h.id ~= c.id then
+      if warm and c.priority >= h.priority and c.queued_at <= h.queued_at + wait_ms then
+        kept[#kept + 1] = h
+      else
+        offer(h)
+      end
+    end
+  end
+  passed = kept
 end
 
 local function options(c)
@@ -162,6 +198,7 @@ local function take(c, i)
     placement.slot = s
     placement.warm = is_warm(c, i)
   end
+  placed(c, placement.warm == true)
   chosen[#chosen + 1] = placement
   chosen_set[c.id] = true
   share_charge(c.queue)
@@ -304,6 +341,19 @@ if batch_queue and free > 0 then
       end
     end
   end
+end
+
+-- The lease's idle slots wanted the first held jobs still passed; the offers are written for jobs it did not take.
+local wanted = 0
+for _, h in ipairs(passed) do
+  if wanted >= free then break end
+  if not chosen_set[h.id] then
+    offer(h)
+    wanted = wanted + 1
+  end
+end
+for _, c in ipairs(offered) do
+  if not chosen_set[c.id] then redis.call('HSETNX', job_key(c.queue, c.id), 'offered_at', int(NOW)) end
 end
 
 share_save()
